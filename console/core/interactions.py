@@ -1,0 +1,227 @@
+"""Interactions and their life cycle.
+
+An interaction is one contact with a website visitor (for now a web chat). It waits in
+its workgroup's ACD queue, alerts one agent, is connected to that agent (possibly held),
+and ends disconnected. The state machine lives here so every API surface enforces the
+same rules; the server only persists and announces the outcome.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from dataclasses import dataclass, field
+
+from console.core.errors import CallboardError
+
+
+class InteractionType(str, enum.Enum):
+    CHAT = "chat"
+
+
+class InteractionState(str, enum.Enum):
+    """States as Interaction Connect names them in the State column."""
+
+    WAITING = "Waiting"
+    ALERTING = "Alerting"
+    CONNECTED = "Connected"
+    HELD = "Held"
+    DISCONNECTED = "Disconnected"
+
+
+class Action(str, enum.Enum):
+    PICKUP = "pickup"
+    HOLD = "hold"
+    UNHOLD = "unhold"
+    TRANSFER = "transfer"
+    DISCONNECT = "disconnect"
+    DISMISS = "dismiss"
+
+
+@dataclass(slots=True)
+class Interaction:
+    """One visitor contact, with what routing and the queue views need to know."""
+
+    id: str
+    type: InteractionType
+    workgroup: str
+    remote_name: str
+    remote_address: str = ""
+    state: InteractionState = InteractionState.WAITING
+    created_at: float = field(default_factory=time.time)
+    state_since: float = field(default_factory=time.time)
+    queued_at: float = field(default_factory=time.time)
+    agent: str | None = None
+    """The agent it alerts or is connected to; None while it waits in the queue."""
+    target_agent: str | None = None
+    """Set when the visitor asked for one agent (IWT targetType "User"): only they get it."""
+    priority: int = 0
+    language: str = ""
+    required_skills: tuple[str, ...] = ()
+    attributes: dict[str, str] = field(default_factory=dict)
+    declined_by: set[str] = field(default_factory=set)
+    """Agents who let the alert time out: routing skips them for this interaction."""
+    visitor_left: bool = False
+    ended_at: float | None = None
+    answered_at: float | None = None
+
+    # -- queries -----------------------------------------------------------------
+    @property
+    def is_active(self) -> bool:
+        return self.state is not InteractionState.DISCONNECTED
+
+    @property
+    def counts_against_capacity(self) -> bool:
+        """Alerting, connected and held chats occupy one of the agent's chat slots."""
+        return self.state in (
+            InteractionState.ALERTING,
+            InteractionState.CONNECTED,
+            InteractionState.HELD,
+        )
+
+    def allowed_actions(self, viewer: str, viewer_workgroups: frozenset[str] | set[str]) -> list[str]:
+        """The actions ``viewer`` may take now; the console greys out the rest."""
+        state = self.state
+        mine = self.agent == viewer
+        if state is InteractionState.WAITING:
+            return [Action.PICKUP.value] if self.can_be_picked_by(viewer, viewer_workgroups) else []
+        if state is InteractionState.ALERTING:
+            return [Action.PICKUP.value] if mine else []
+        if not mine:
+            return []
+        if state is InteractionState.CONNECTED:
+            return [Action.HOLD.value, Action.TRANSFER.value, Action.DISCONNECT.value]
+        if state is InteractionState.HELD:
+            return [Action.UNHOLD.value, Action.TRANSFER.value, Action.DISCONNECT.value]
+        return [Action.DISMISS.value]
+
+    def can_be_picked_by(self, agent: str, agent_workgroups: frozenset[str] | set[str]) -> bool:
+        """A waiting interaction may be picked from the queue by its target or workgroup members."""
+        if self.target_agent is not None:
+            return self.target_agent == agent
+        return self.workgroup in agent_workgroups
+
+    # -- transitions -------------------------------------------------------------
+    def _refuse(self, action: str) -> CallboardError:
+        return CallboardError(
+            "interaction.action_not_allowed",
+            f"Cannot {action} interaction {self.id} while it is {self.state.value}.",
+        )
+
+    def _enter(self, state: InteractionState, now: float) -> None:
+        self.state = state
+        self.state_since = now
+
+    def alert(self, agent: str, now: float) -> None:
+        if self.state is not InteractionState.WAITING:
+            raise self._refuse("alert")
+        self.agent = agent
+        self._enter(InteractionState.ALERTING, now)
+
+    def alert_timed_out(self, now: float) -> str:
+        """Back to the queue; returns the agent who did not answer."""
+        if self.state is not InteractionState.ALERTING or self.agent is None:
+            raise self._refuse("time out")
+        agent = self.agent
+        self.declined_by.add(agent)
+        self.agent = None
+        self._enter(InteractionState.WAITING, now)
+        return agent
+
+    def pick_up(self, agent: str, agent_workgroups: frozenset[str] | set[str], now: float) -> None:
+        if self.state is InteractionState.ALERTING and self.agent == agent:
+            pass
+        elif self.state is InteractionState.WAITING and self.can_be_picked_by(agent, agent_workgroups):
+            self.agent = agent
+        elif self.state is InteractionState.ALERTING:
+            raise CallboardError(
+                "interaction.not_yours", f"Interaction {self.id} is alerting another agent."
+            )
+        else:
+            raise self._refuse("pick up")
+        if self.answered_at is None:
+            self.answered_at = now
+        self._enter(InteractionState.CONNECTED, now)
+
+    def _require_owner(self, agent: str, action: str) -> None:
+        if self.agent != agent:
+            raise CallboardError(
+                "interaction.not_yours", f"Interaction {self.id} is not connected to you."
+            )
+
+    def hold(self, agent: str, now: float) -> None:
+        self._require_owner(agent, "hold")
+        if self.state is not InteractionState.CONNECTED:
+            raise self._refuse("hold")
+        self._enter(InteractionState.HELD, now)
+
+    def unhold(self, agent: str, now: float) -> None:
+        self._require_owner(agent, "unhold")
+        if self.state is not InteractionState.HELD:
+            raise self._refuse("unhold")
+        self._enter(InteractionState.CONNECTED, now)
+
+    def transfer_to_workgroup(self, agent: str, workgroup: str, now: float) -> None:
+        self._require_owner(agent, "transfer")
+        if self.state not in (InteractionState.CONNECTED, InteractionState.HELD):
+            raise self._refuse("transfer")
+        self.agent = None
+        self.target_agent = None
+        self.workgroup = workgroup
+        self.declined_by.clear()
+        self.queued_at = now
+        self._enter(InteractionState.WAITING, now)
+
+    def transfer_to_agent(self, agent: str, target: str, now: float) -> None:
+        self._require_owner(agent, "transfer")
+        if self.state not in (InteractionState.CONNECTED, InteractionState.HELD):
+            raise self._refuse("transfer")
+        if target == agent:
+            raise CallboardError("interaction.transfer.same_agent", "Cannot transfer to yourself.")
+        self.agent = target
+        self._enter(InteractionState.ALERTING, now)
+
+    def disconnect(self, now: float, *, by_agent: str | None = None) -> None:
+        """End the interaction: the agent hung up, or the visitor left."""
+        if by_agent is not None:
+            self._require_owner(by_agent, "disconnect")
+        if self.state is InteractionState.DISCONNECTED:
+            raise self._refuse("disconnect")
+        if by_agent is None:
+            self.visitor_left = True
+        self.ended_at = now
+        self._enter(InteractionState.DISCONNECTED, now)
+
+    def dismiss(self, agent: str) -> None:
+        self._require_owner(agent, "dismiss")
+        if self.state is not InteractionState.DISCONNECTED:
+            raise self._refuse("dismiss")
+        self.agent = None
+
+    # -- persistence -------------------------------------------------------------
+    def to_record(self) -> dict:
+        return {
+            "id": self.id, "type": self.type.value, "workgroup": self.workgroup,
+            "remote_name": self.remote_name, "remote_address": self.remote_address,
+            "state": self.state.value, "created_at": self.created_at,
+            "state_since": self.state_since, "queued_at": self.queued_at, "agent": self.agent,
+            "target_agent": self.target_agent, "priority": self.priority,
+            "language": self.language, "required_skills": list(self.required_skills),
+            "attributes": self.attributes, "declined_by": sorted(self.declined_by),
+            "visitor_left": self.visitor_left, "ended_at": self.ended_at,
+            "answered_at": self.answered_at,
+        }
+
+    @classmethod
+    def from_record(cls, r: dict) -> "Interaction":
+        return cls(
+            id=r["id"], type=InteractionType(r["type"]), workgroup=r["workgroup"],
+            remote_name=r["remote_name"], remote_address=r.get("remote_address", ""),
+            state=InteractionState(r["state"]), created_at=r["created_at"],
+            state_since=r["state_since"], queued_at=r["queued_at"], agent=r.get("agent"),
+            target_agent=r.get("target_agent"), priority=r.get("priority", 0),
+            language=r.get("language", ""), required_skills=tuple(r.get("required_skills", ())),
+            attributes=dict(r.get("attributes", {})), declined_by=set(r.get("declined_by", ())),
+            visitor_left=r.get("visitor_left", False), ended_at=r.get("ended_at"),
+            answered_at=r.get("answered_at"),
+        )

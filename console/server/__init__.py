@@ -1,0 +1,1 @@
+"""The embedded contact-center server: storage, ACD, agent API, visitor API."""
