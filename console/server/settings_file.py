@@ -1,0 +1,67 @@
+"""Server settings from a TOML file (``callboard server --config FILE``).
+
+Example::
+
+    session_ttl_hours = 10
+    trusted_proxies = ["127.0.0.1", "10.0.0.5"]
+
+    [messages]            # what IWT visitors see; %1 stands for a name
+    welcome = "Welcome to Example Co, %1!"
+    queued = "Interaction transferred to %1."
+    alerting = "Interaction alerting %1."
+    joined = "%1 has joined the conversation."
+    left = "%1 has left the conversation."
+
+Unknown keys are refused so a typo does not silently keep a default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+
+from console.core.visitor_feed import SystemMessages
+from console.server.app import ServerSettings
+
+TOP_LEVEL = {"session_ttl_hours", "trusted_proxies", "event_buffer", "messages"}
+
+
+class SettingsError(ValueError):
+    """The settings file cannot be used; the message says where and why."""
+
+
+def load_settings(path: Path, data_dir: Path) -> ServerSettings:
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"{path}: {exc}") from None
+    unknown = set(raw) - TOP_LEVEL
+    if unknown:
+        raise SettingsError(f"{path}: unknown setting(s): {', '.join(sorted(unknown))}")
+    settings = ServerSettings(data_dir=data_dir)
+    if "session_ttl_hours" in raw:
+        hours = raw["session_ttl_hours"]
+        if not isinstance(hours, int | float) or hours <= 0:
+            raise SettingsError(f"{path}: session_ttl_hours must be a positive number")
+        settings.session_ttl = float(hours) * 3600
+    if "event_buffer" in raw:
+        if not isinstance(raw["event_buffer"], int) or raw["event_buffer"] < 10:
+            raise SettingsError(f"{path}: event_buffer must be a whole number of at least 10")
+        settings.event_buffer = raw["event_buffer"]
+    if "trusted_proxies" in raw:
+        proxies = raw["trusted_proxies"]
+        if not isinstance(proxies, list) or not all(isinstance(p, str) for p in proxies):
+            raise SettingsError(f"{path}: trusted_proxies must be a list of addresses")
+        settings.trusted_proxies = frozenset(proxies)
+    messages = raw.get("messages", {})
+    if not isinstance(messages, dict):
+        raise SettingsError(f"{path}: [messages] must be a table")
+    names = {f.name for f in fields(SystemMessages)}
+    bad = set(messages) - names
+    if bad:
+        raise SettingsError(f"{path}: unknown message(s): {', '.join(sorted(bad))}")
+    if not all(isinstance(v, str) and v.strip() for v in messages.values()):
+        raise SettingsError(f"{path}: messages must be non-empty strings")
+    settings.system_messages = SystemMessages(**messages)
+    return settings
