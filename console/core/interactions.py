@@ -185,6 +185,9 @@ class Interaction:
         """End the interaction: the agent hung up, or the visitor left."""
         if by_agent is not None:
             self._require_owner(by_agent, "disconnect")
+            # An agent ends only a chat they joined; an alert is answered or left to time out.
+            if self.state not in (InteractionState.CONNECTED, InteractionState.HELD):
+                raise self._refuse("disconnect")
         if self.state is InteractionState.DISCONNECTED:
             raise self._refuse("disconnect")
         if by_agent is None:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
 
 from console.core.errors import CallboardError
 from console.server.contact_center import Agent, ContactCenter
@@ -168,8 +169,15 @@ def build_agent_router(center: ContactCenter, hub: EventHub) -> APIRouter:
             raw = await request.body()
             try:
                 body = TransferRequest.model_validate_json(raw or b"{}").model_dump()
-            except ValueError as exc:
-                raise CallboardError("request.invalid", f"Transfer needs {{workgroup}} or {{agent}}: {exc}") from None
+            except ValidationError as exc:
+                errors = exc.errors()
+                if any(e.get("type") == "json_invalid" for e in errors):
+                    raise CallboardError("request.malformed", "The body is not valid JSON.") from None
+                detail = "; ".join(
+                    f"{'.'.join(str(p) for p in e.get('loc', ())) or 'body'}: {e.get('msg', 'invalid')}"
+                    for e in errors[:5]
+                )
+                raise CallboardError("request.invalid", f"Transfer needs {{workgroup}} or {{agent}}: {detail}") from None
         return center.act(auth[0], interaction_id, action, body)
 
     # -- event stream --------------------------------------------------------------------

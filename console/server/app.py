@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from console.core.errors import CallboardError
@@ -42,7 +42,12 @@ class ServerSettings:
 
 
 class BodyLimit:
-    """Refuses request bodies over ``MAX_BODY_BYTES`` before they are read into memory."""
+    """Refuses request bodies over ``MAX_BODY_BYTES`` before the application sees them.
+
+    A declared ``Content-Length`` over the limit is refused at once. Otherwise the body
+    (at most the limit) is read here and handed on whole, so a chunked body that grows
+    too large is refused the same way (413 ``request.too_large``) whatever parses it.
+    """
 
     def __init__(self, app, limit: int = MAX_BODY_BYTES) -> None:  # noqa: ANN001 - ASGI app
         self.app = app
@@ -51,30 +56,34 @@ class BodyLimit:
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        too_large = error_response("request.too_large", f"Request bodies are at most {self.limit} bytes.")
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            response = error_response("request.too_large", f"Request bodies are at most {self.limit} bytes.")
-            return await response(scope, receive, send)
+            return await too_large(scope, receive, send)
+        chunks: list[bytes] = []
         seen = 0
-
-        async def limited_receive():
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge()
-            return message
+            if message["type"] != "http.request":
+                return  # the client went away before sending its body
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.limit:
+                return await too_large(scope, receive, send)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
 
-        try:
-            await self.app(scope, limited_receive, send)
-        except _TooLarge:
-            response = error_response("request.too_large", f"Request bodies are at most {self.limit} bytes.")
-            await response(scope, receive, send)
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
 
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, replay, send)
 
 
 def create_app(settings: ServerSettings) -> FastAPI:
@@ -121,6 +130,10 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's own body parsing fails this way on bodies json.loads cannot take
+            # (not UTF-8, nested too deep, numbers too long): the body is malformed.
+            return error_response("request.malformed", "The body is not valid JSON.")
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http.error")
         return error_response(code, str(exc.detail), exc.status_code)
 
@@ -135,8 +148,11 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(visitor, prefix="/I3Root/Server1/websvcs", include_in_schema=False)
 
     @app.get("/", include_in_schema=False)
-    async def visitor_page() -> FileResponse:
-        return FileResponse(STATIC / "chat.html", media_type="text/html")
+    async def visitor_page() -> Response:
+        page = STATIC / "chat.html"
+        if not page.is_file():  # a build without the page answers 404, not a crash
+            return error_response("not_found", "No visitor page is installed.", 404)
+        return FileResponse(page, media_type="text/html")
 
     app.add_middleware(BodyLimit)
     return app

@@ -25,6 +25,8 @@ from console.server.events import EventHub
 from console.server.store import Store
 
 MY_INTERACTIONS = "my-interactions"
+EXPIRED_TOKEN_MEMORY = 24 * 3600.0
+"""Seconds an expired token is still recognised (answered with ``session.expired``)."""
 
 
 def workgroup_queue_id(workgroup: str) -> str:
@@ -168,9 +170,10 @@ class ContactCenter:
         self._alert_timers.clear()
 
     async def _tick(self) -> None:
-        """Routing also runs once a second: waiting skills relax with time."""
+        """Once a second: sessions that ran out end, and routing runs (waiting skills relax)."""
         while True:
             await asyncio.sleep(1.0)
+            self.expire_sessions()
             self.route()
 
     # -- sessions ------------------------------------------------------------------------
@@ -204,13 +207,31 @@ class ContactCenter:
     def logout(self, session_id: str) -> None:
         self._end_session(session_id)
 
+    def expire_sessions(self, now: float | None = None) -> None:
+        """Signs out agents whose session ran out while no call of theirs noticed.
+
+        Without this an agent who closed the console would stay routable until the token
+        was used again. The token stays known (for ``EXPIRED_TOKEN_MEMORY``) so a late
+        call still hears ``session.expired`` rather than ``session.invalid``.
+        """
+        now = time.time() if now is None else now
+        for token_hash, (username, expires) in list(self._session_users.items()):
+            if expires > now:
+                continue
+            if expires < now - EXPIRED_TOKEN_MEMORY:
+                self._session_users.pop(token_hash, None)
+            self._close_session(token_hash, username)
+
     def _end_session(self, token_hash: str) -> None:
         entry = self._session_users.pop(token_hash, None)
+        self._close_session(token_hash, entry[0] if entry else None)
+
+    def _close_session(self, token_hash: str, username: str | None) -> None:
+        agent = self.agents.get(username) if username else None
+        if agent is not None and token_hash not in agent.sessions:
+            return  # already closed (expired earlier)
         self.store.delete_session(token_hash)
         self.hub.drop(token_hash)
-        if entry is None:
-            return
-        agent = self.agents.get(entry[0])
         if agent is None:
             return
         agent.sessions.discard(token_hash)
