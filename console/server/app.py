@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -86,6 +87,13 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+async def _housekeeping(chats: WebChats) -> None:
+    """Once a minute: forget visitor chats that ended long ago."""
+    while True:
+        await asyncio.sleep(60)
+        chats.forget_ended()
+
+
 def create_app(settings: ServerSettings) -> FastAPI:
     store = SqliteStore(settings.database)
     hub = EventHub(settings.event_buffer)
@@ -97,9 +105,11 @@ def create_app(settings: ServerSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         center.start()
+        housekeeping = asyncio.get_running_loop().create_task(_housekeeping(chats))
         try:
             yield
         finally:
+            housekeeping.cancel()
             await center.stop()
             store.close()
 

@@ -30,6 +30,8 @@ def make_server(settings: ServerSettings, host: str, port: int, log_level: str =
         port=port,
         log_level=log_level,
         lifespan="on",
+        # The app decides itself which peers may speak for a visitor (trusted_proxies).
+        proxy_headers=False,
         ws_ping_interval=20,
         ws_ping_timeout=20,
         timeout_graceful_shutdown=2,

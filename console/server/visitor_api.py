@@ -138,17 +138,25 @@ def _routing_contexts(body: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def visitor_address(request: Request, trusted_proxies: frozenset[str]) -> str:
-    """The visitor's IP: the peer, or the first X-Forwarded-For hop behind a trusted proxy."""
-    peer = request.client.host if request.client else ""
+    """The visitor's IP, read through trusted reverse proxies.
+
+    Proxies append the peer they heard from to ``X-Forwarded-For``, so the list is walked
+    from the right while the hop is a trusted proxy; the first untrusted hop is the
+    visitor. Anything further left was written by the visitor and cannot be believed.
+    """
+    address = request.client.host if request.client else ""
     forwarded = request.headers.get("x-forwarded-for")
-    if forwarded and peer in trusted_proxies:
-        first = forwarded.split(",")[0].strip()
+    if not forwarded or address not in trusted_proxies:
+        return address
+    for hop in reversed([h.strip() for h in forwarded.split(",")]):
         try:
-            ipaddress.ip_address(first)
-            return first
+            ipaddress.ip_address(hop)
         except ValueError:
-            pass
-    return peer
+            break
+        address = hop
+        if hop not in trusted_proxies:
+            break
+    return address
 
 
 def build_visitor_router(chats: WebChats, trusted_proxies: frozenset[str]) -> APIRouter:

@@ -39,3 +39,4 @@ def test_settings_file_sets_visitor_messages_and_session_length(tmp_path):
 def test_settings_file_mistakes_are_refused_with_the_reason(tmp_path, text, complaint):
     with pytest.raises(SettingsError, match=complaint):
         load_settings(write(tmp_path, text), tmp_path)
+
