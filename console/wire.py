@@ -50,6 +50,12 @@ class TransferRequest(StrictRequest):
     agent: str | None = Field(default=None, min_length=1, max_length=100)
 
 
+class CallbackOutcomeRequest(StrictRequest):
+    """Body of ``complete`` and ``fail``: the wrap-up code is optional."""
+
+    wrap_up_code: str | None = Field(default=None, max_length=100)
+
+
 # -- responses -----------------------------------------------------------------
 
 
@@ -91,6 +97,20 @@ class TranscriptEntry(WireModel):
     text: str
 
 
+class CallbackView(WireModel):
+    telephone: str
+    subject: str
+    attempts: list[dict[str, Any]]
+    snoozes: int
+    snoozed_until: float | None
+    snoozed_seconds: float
+    outcome: str | None
+    wrap_up_code: str | None
+    retries_allowed: int
+    retries_left: int
+    wrap_up_codes: list[str]
+
+
 class InteractionView(WireModel):
     id: str
     type: str
@@ -110,6 +130,8 @@ class InteractionView(WireModel):
     actions: list[str]
     queues: list[str]
     """Ids of the viewer's queues this interaction shows in."""
+    callback: CallbackView | None = None
+    """Set for callbacks: telephone, subject, attempts, snoozes, outcome."""
 
 
 class InteractionDetail(InteractionView):

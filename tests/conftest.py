@@ -43,7 +43,7 @@ def directory(*, alert_timeout: float = 60.0, relax: float = 600.0) -> dict[str,
     alice  Sales            language:en 90, product:billing 50   max 2
     bob    Sales, Support   language:en 60, language:de 80       max 1
     carol  Support          language:en 70, product:billing 90   max 2
-    sue    supervisor of Sales and Support (takes no chats: max 0)
+    sue    supervisor of Sales and Support (takes no chats or callbacks: max 0)
     omar   supervisor of Billing only
     """
     workgroups = [
@@ -62,9 +62,9 @@ def directory(*, alert_timeout: float = 60.0, relax: float = 600.0) -> dict[str,
         {"username": "carol", "name": "Carol Cho", "password": "carol-pw", "role": "agent",
          "workgroups": ["Support"], "max_chats": 2, "skills": {"language:en": 70, "product:billing": 90}},
         {"username": "sue", "name": "Sue Sommer", "password": "sue-pw", "role": "supervisor",
-         "workgroups": ["Sales", "Support"], "max_chats": 0, "skills": {"language:en": 100}},
+         "workgroups": ["Sales", "Support"], "max_chats": 0, "max_callbacks": 0, "skills": {"language:en": 100}},
         {"username": "omar", "name": "Omar Ortiz", "password": "omar-pw", "role": "supervisor",
-         "workgroups": ["Billing"], "max_chats": 0, "skills": {}},
+         "workgroups": ["Billing"], "max_chats": 0, "max_callbacks": 0, "skills": {}},
     ]
     return {"workgroups": workgroups, "users": users}
 
@@ -265,6 +265,43 @@ def server_factory(tmp_path: Path, seed_cache: Path, _stopper: ThreadPoolExecuto
 @pytest.fixture
 def server(server_factory: ServerFactory) -> Harness:
     return server_factory()
+
+
+SERVE = """
+import sys
+from pathlib import Path
+from console.server.app import ServerSettings
+from console.server.runner import make_server
+make_server(ServerSettings(data_dir=Path(sys.argv[1])), "127.0.0.1", int(sys.argv[2])).run()
+"""
+
+
+@contextlib.contextmanager
+def server_process(data_dir: Path, port: int) -> Iterator[httpx.Client]:
+    """A server in its own process (so a test can ``kill -9`` it); yields a client for it.
+
+    The process is killed with SIGKILL when the block ends: nothing is flushed or closed
+    gracefully, which is the point.
+    """
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", SERVE, str(data_dir), str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            def up() -> bool:
+                try:
+                    return http.get("/websvcs/serverConfiguration").status_code == 200
+                except httpx.TransportError:
+                    return False
+
+            wait_until(up, timeout=20, interval=0.05, what="the server process to listen")
+            yield http
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 def stop(harness: Harness) -> None:

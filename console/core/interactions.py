@@ -1,7 +1,8 @@
 """Interactions and their life cycle.
 
-An interaction is one contact with a website visitor (for now a web chat). It waits in
-its workgroup's ACD queue, alerts one agent, is connected to that agent (possibly held),
+An interaction is one contact with a website visitor: a web chat or a callback request.
+It waits in its workgroup's ACD queue, alerts one agent, is connected to that agent
+(a chat possibly held; a callback possibly snoozed back to the queue to retry later),
 and ends disconnected. The state machine lives here so every API surface enforces the
 same rules; the server only persists and announces the outcome.
 """
@@ -12,11 +13,13 @@ import enum
 import time
 from dataclasses import dataclass, field
 
+from console.core.callbacks import CallbackDetails, CallbackPolicy
 from console.core.errors import CallboardError
 
 
 class InteractionType(str, enum.Enum):
     CHAT = "chat"
+    CALLBACK = "callback"
 
 
 class InteractionState(str, enum.Enum):
@@ -26,6 +29,8 @@ class InteractionState(str, enum.Enum):
     ALERTING = "Alerting"
     CONNECTED = "Connected"
     HELD = "Held"
+    SNOOZED = "Snoozed"
+    """A callback waiting in its workgroup queue until its retry time (not routable yet)."""
     DISCONNECTED = "Disconnected"
 
 
@@ -36,6 +41,13 @@ class Action(str, enum.Enum):
     TRANSFER = "transfer"
     DISCONNECT = "disconnect"
     DISMISS = "dismiss"
+    MAKE_CALL = "make_call"
+    COMPLETE = "complete"
+    FAIL = "fail"
+    RETRY_LATER = "retry_later"
+
+
+CALLBACK_OUTCOMES = {Action.COMPLETE: "success", Action.FAIL: "failure"}
 
 
 @dataclass(slots=True)
@@ -64,6 +76,8 @@ class Interaction:
     visitor_left: bool = False
     ended_at: float | None = None
     answered_at: float | None = None
+    callback: CallbackDetails | None = None
+    """Telephone, subject, attempts and snoozes of a callback; None for chats."""
 
     # -- queries -----------------------------------------------------------------
     @property
@@ -72,7 +86,7 @@ class Interaction:
 
     @property
     def counts_against_capacity(self) -> bool:
-        """Alerting, connected and held chats occupy one of the agent's chat slots."""
+        """Alerting, connected and held interactions occupy one of the agent's slots."""
         return self.state in (
             InteractionState.ALERTING,
             InteractionState.CONNECTED,
@@ -83,12 +97,17 @@ class Interaction:
         """The actions ``viewer`` may take now; the console greys out the rest."""
         state = self.state
         mine = self.agent == viewer
-        if state is InteractionState.WAITING:
+        if state in (InteractionState.WAITING, InteractionState.SNOOZED):
             return [Action.PICKUP.value] if self.can_be_picked_by(viewer, viewer_workgroups) else []
         if state is InteractionState.ALERTING:
             return [Action.PICKUP.value] if mine else []
         if not mine:
             return []
+        if self.type is InteractionType.CALLBACK:
+            if state is InteractionState.CONNECTED:
+                return [a.value for a in (Action.MAKE_CALL, Action.COMPLETE, Action.FAIL,
+                                          Action.RETRY_LATER, Action.TRANSFER)]
+            return [Action.DISMISS.value]
         if state is InteractionState.CONNECTED:
             return [Action.HOLD.value, Action.TRANSFER.value, Action.DISCONNECT.value]
         if state is InteractionState.HELD:
@@ -131,7 +150,11 @@ class Interaction:
     def pick_up(self, agent: str, agent_workgroups: frozenset[str] | set[str], now: float) -> None:
         if self.state is InteractionState.ALERTING and self.agent == agent:
             pass
-        elif self.state is InteractionState.WAITING and self.can_be_picked_by(agent, agent_workgroups):
+        elif self.state in (InteractionState.WAITING, InteractionState.SNOOZED) and self.can_be_picked_by(
+            agent, agent_workgroups
+        ):
+            if self.state is InteractionState.SNOOZED:
+                self._end_snooze(now)
             self.agent = agent
         elif self.state is InteractionState.ALERTING:
             raise CallboardError(
@@ -151,7 +174,7 @@ class Interaction:
 
     def hold(self, agent: str, now: float) -> None:
         self._require_owner(agent, "hold")
-        if self.state is not InteractionState.CONNECTED:
+        if self.state is not InteractionState.CONNECTED or self.type is not InteractionType.CHAT:
             raise self._refuse("hold")
         self._enter(InteractionState.HELD, now)
 
@@ -188,12 +211,74 @@ class Interaction:
             # An agent ends only a chat they joined; an alert is answered or left to time out.
             if self.state not in (InteractionState.CONNECTED, InteractionState.HELD):
                 raise self._refuse("disconnect")
+            if self.callback is not None:
+                raise CallboardError(
+                    "interaction.action_not_allowed",
+                    "A callback ends with Callback Complete or Attempt Failed, not disconnect.",
+                )
         if self.state is InteractionState.DISCONNECTED:
             raise self._refuse("disconnect")
         if by_agent is None:
             self.visitor_left = True
+            if self.callback is not None:
+                if self.state is InteractionState.SNOOZED:
+                    self._end_snooze(now)
+                self.callback.outcome = "cancelled"
         self.ended_at = now
         self._enter(InteractionState.DISCONNECTED, now)
+
+    # -- callbacks -----------------------------------------------------------------
+    def _callback_in_hand(self, agent: str, action: str) -> CallbackDetails:
+        if self.callback is None:
+            raise CallboardError("interaction.action_not_allowed", f"Interaction {self.id} is not a callback.")
+        self._require_owner(agent, action)
+        if self.state is not InteractionState.CONNECTED:
+            raise self._refuse(action)
+        return self.callback
+
+    def make_call(self, agent: str, now: float) -> dict:
+        """Records a call attempt; the console's dialer places the call itself."""
+        details = self._callback_in_hand(agent, "make a call for")
+        attempt = {"at": now, "agent": agent, "telephone": details.telephone}
+        details.attempts.append(attempt)
+        return attempt
+
+    def finish_callback(self, agent: str, action: Action, wrap_up_code: str | None, now: float) -> None:
+        """Callback Complete (success) or Attempt Failed (failure): the callback ends."""
+        details = self._callback_in_hand(agent, "complete")
+        details.outcome = CALLBACK_OUTCOMES[action]
+        details.wrap_up_code = wrap_up_code
+        self.ended_at = now
+        self._enter(InteractionState.DISCONNECTED, now)
+
+    def retry_later(self, agent: str, policy: CallbackPolicy, now: float) -> float:
+        """Snoozes the callback back to its workgroup queue; returns when it wakes."""
+        details = self._callback_in_hand(agent, "retry later")
+        if details.snoozes >= policy.retries:
+            raise CallboardError(
+                "callback.retries_exhausted",
+                f"This callback was already retried {details.snoozes} time(s), the most "
+                f"{self.workgroup or 'this workgroup'} allows. Complete it or mark the attempt failed.",
+            )
+        details.snoozes += 1
+        details.snoozed_until = now + policy.snooze_seconds()
+        self.agent = None
+        self.declined_by.clear()
+        self._enter(InteractionState.SNOOZED, now)
+        return details.snoozed_until
+
+    def _end_snooze(self, now: float) -> None:
+        assert self.callback is not None
+        self.callback.snoozed_seconds += max(0.0, now - self.state_since)
+        self.callback.snoozed_until = None
+
+    def wake(self, now: float) -> None:
+        """The snooze is over: the callback waits to be routed again."""
+        if self.state is not InteractionState.SNOOZED:
+            raise self._refuse("wake")
+        self._end_snooze(now)
+        self.queued_at = now
+        self._enter(InteractionState.WAITING, now)
 
     def dismiss(self, agent: str) -> None:
         self._require_owner(agent, "dismiss")
@@ -213,6 +298,7 @@ class Interaction:
             "attributes": self.attributes, "declined_by": sorted(self.declined_by),
             "visitor_left": self.visitor_left, "ended_at": self.ended_at,
             "answered_at": self.answered_at,
+            "callback": self.callback.to_record() if self.callback else None,
         }
 
     @classmethod
@@ -227,4 +313,5 @@ class Interaction:
             attributes=dict(r.get("attributes", {})), declined_by=set(r.get("declined_by", ())),
             visitor_left=r.get("visitor_left", False), ended_at=r.get("ended_at"),
             answered_at=r.get("answered_at"),
+            callback=CallbackDetails.from_record(r["callback"]) if r.get("callback") else None,
         )

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from console.core.interactions import Interaction, InteractionState
+from console.core.interactions import Interaction, InteractionState, InteractionType
 
 
 @dataclass(slots=True)
@@ -35,8 +35,13 @@ class AgentAvailability:
     acd_available: bool = False
     logged_in: bool = False
     max_chats: int = 2
+    max_callbacks: int = 1
     active_chats: int = 0
+    active_callbacks: int = 0
     idle_since: float = 0.0
+
+    def load(self, kind: InteractionType) -> int:
+        return self.active_callbacks if kind is InteractionType.CALLBACK else self.active_chats
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,8 @@ class WorkgroupRouting:
     skill_categories: tuple[str, ...] = ("language",)
     skill_relax_seconds: float = 60.0
     alert_timeout_seconds: float = 20.0
+    callback_max_assign: int = 1
+    """Callbacks one agent of this workgroup may have at once ("max assign")."""
 
 
 def required_skills(
@@ -82,9 +89,9 @@ def is_eligible(
     interaction: Interaction,
     settings: WorkgroupRouting,
     now: float,
-    active_chats: int | None = None,
+    load: int | None = None,
 ) -> bool:
-    """``active_chats`` overrides the agent's load while a plan is being built."""
+    """``load`` (of the interaction's type) overrides the agent's while a plan is being built."""
     if not (agent.logged_in and agent.acd_available):
         return False
     if interaction.target_agent is not None:
@@ -92,14 +99,22 @@ def is_eligible(
             return False
     elif interaction.workgroup not in agent.workgroups:
         return False
-    load = agent.active_chats if active_chats is None else active_chats
-    if load >= agent.max_chats:
+    if load is None:
+        load = agent.load(interaction.type)
+    if load >= capacity(agent, interaction.type, settings):
         return False
     if agent.username in interaction.declined_by:
         return False
     if skills_apply(interaction, settings, now):
         return all(agent.skills.get(s, 0) > 0 for s in interaction.required_skills)
     return True
+
+
+def capacity(agent: AgentAvailability, kind: InteractionType, settings: WorkgroupRouting) -> int:
+    """How many interactions of this kind the agent may have: max chats, or callback max assign."""
+    if kind is InteractionType.CALLBACK:
+        return min(settings.callback_max_assign, agent.max_callbacks)
+    return agent.max_chats
 
 
 def _score(agent: AgentAvailability, interaction: Interaction) -> tuple[int, float]:
@@ -118,25 +133,46 @@ def plan_assignments(
 
     Agent loads are counted as the plan grows, so one pass never over-assigns.
     """
-    pool = [a for a in agents if a.logged_in and a.acd_available and a.active_chats < a.max_chats]
+    pool = [a for a in agents if a.logged_in and a.acd_available]
     if not pool:
         return []
     queue = sorted(
         (i for i in waiting if i.state is InteractionState.WAITING),
         key=lambda i: (-i.priority, i.queued_at, i.id),
     )
-    load = {a.username: a.active_chats for a in pool}
-    plan: list[tuple[Interaction, str]] = []
     default = WorkgroupRouting(name="")
+    load = {(a.username, kind): a.load(kind) for a in pool for kind in InteractionType}
+    # Agents with room left per kind; once a kind has none, its interactions are skipped
+    # at once, which keeps a pass cheap with thousands waiting and everyone busy.
+    callback_room = {
+        a.username: min(
+            a.max_callbacks, max((settings.get(w, default).callback_max_assign for w in a.workgroups), default=0)
+        )
+        for a in pool
+    }
+    free = {
+        InteractionType.CHAT: sum(1 for a in pool if a.active_chats < a.max_chats),
+        InteractionType.CALLBACK: sum(1 for a in pool if a.active_callbacks < callback_room[a.username]),
+    }
+    plan: list[tuple[Interaction, str]] = []
     for interaction in queue:
+        kind = interaction.type
+        if not free[kind]:
+            if not any(free.values()):
+                break
+            continue
         wg = settings.get(interaction.workgroup, default)
         best: AgentAvailability | None = None
         for agent in pool:
-            if not is_eligible(agent, interaction, wg, now, load[agent.username]):
+            if not is_eligible(agent, interaction, wg, now, load[(agent.username, kind)]):
                 continue
             if best is None or _score(agent, interaction) < _score(best, interaction):
                 best = agent
         if best is not None:
-            load[best.username] += 1
+            key = (best.username, kind)
+            load[key] += 1
+            limit = best.max_chats if kind is InteractionType.CHAT else callback_room[best.username]
+            if load[key] >= limit:
+                free[kind] -= 1
             plan.append((interaction, best.username))
     return plan

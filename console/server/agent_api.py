@@ -21,6 +21,7 @@ from console.server.events import EventHub
 from console.wire import (
     MAX_MESSAGE_CHARS,
     AgentStatusView,
+    CallbackOutcomeRequest,
     InteractionDetail,
     InteractionView,
     MessageRequest,
@@ -57,8 +58,17 @@ STATUS_OF = {
     "interaction.transfer.unknown_target": 422,
     "interaction.transfer.same_agent": 422,
     "interaction.action_not_allowed": 409,
+    "callback.retries_exhausted": 409,
+    "interaction.wrap_up_unknown": 422,
     "interaction.transfer.target_unavailable": 409,
 }
+
+ACTION_BODIES = {
+    "transfer": TransferRequest,
+    "complete": CallbackOutcomeRequest,
+    "fail": CallbackOutcomeRequest,
+}
+"""Actions that take a body, and its model; the others take none."""
 
 EVENT_OPEN_GRACE = 1.0
 """Seconds the event socket waits for an opening ``subscribe``/``resume`` before snapshots."""
@@ -165,10 +175,11 @@ def build_agent_router(center: ContactCenter, hub: EventHub) -> APIRouter:
     @router.post("/interactions/{interaction_id}/{action}", response_model=InteractionView)
     async def act(interaction_id: str, action: str, request: Request, auth: Auth) -> dict[str, Any]:
         body: dict[str, Any] = {}
-        if action == "transfer":
+        model = ACTION_BODIES.get(action)
+        if model is not None:
             raw = await request.body()
             try:
-                body = TransferRequest.model_validate_json(raw or b"{}").model_dump()
+                body = model.model_validate_json(raw or b"{}").model_dump()
             except ValidationError as exc:
                 errors = exc.errors()
                 if any(e.get("type") == "json_invalid" for e in errors):
@@ -177,7 +188,7 @@ def build_agent_router(center: ContactCenter, hub: EventHub) -> APIRouter:
                     f"{'.'.join(str(p) for p in e.get('loc', ())) or 'body'}: {e.get('msg', 'invalid')}"
                     for e in errors[:5]
                 )
-                raise CallboardError("request.invalid", f"Transfer needs {{workgroup}} or {{agent}}: {detail}") from None
+                raise CallboardError("request.invalid", f"Invalid {action} request: {detail}") from None
         return center.act(auth[0], interaction_id, action, body)
 
     # -- event stream --------------------------------------------------------------------

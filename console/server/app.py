@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from console.core.callbacks import DEFAULT_SNOOZE_SECONDS
 from console.core.errors import CallboardError
 from console.core.visitor_feed import SystemMessages
 from console.server.agent_api import build_agent_router, error_response
@@ -21,6 +22,7 @@ from console.server.contact_center import ContactCenter
 from console.server.events import EventHub
 from console.server.store import SqliteStore
 from console.server.visitor_api import build_visitor_router
+from console.server.web_callbacks import WebCallbacks
 from console.server.web_chats import WebChats
 
 log = logging.getLogger("callboard.server")
@@ -34,6 +36,8 @@ class ServerSettings:
     data_dir: Path
     session_ttl: float = 12 * 3600
     event_buffer: int = 2000
+    callback_default_snooze: float = DEFAULT_SNOOZE_SECONDS
+    """Snooze for workgroups whose time between callbacks is 0 minutes."""
     trusted_proxies: frozenset[str] = field(default_factory=lambda: frozenset({"127.0.0.1", "::1"}))
     system_messages: SystemMessages = field(default_factory=SystemMessages)
 
@@ -97,10 +101,14 @@ async def _housekeeping(chats: WebChats) -> None:
 def create_app(settings: ServerSettings) -> FastAPI:
     store = SqliteStore(settings.database)
     hub = EventHub(settings.event_buffer)
-    center = ContactCenter(store, hub, session_ttl=settings.session_ttl)
+    center = ContactCenter(
+        store, hub, session_ttl=settings.session_ttl, default_snooze=settings.callback_default_snooze
+    )
     chats = WebChats(center, store, settings.system_messages)
+    callbacks = WebCallbacks(center, store)
     center.load()
     chats.load()
+    callbacks.load()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -121,6 +129,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     )
     app.state.center = center
     app.state.chats = chats
+    app.state.callbacks = callbacks
     app.state.store = store
 
     @app.exception_handler(CallboardError)
@@ -153,7 +162,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         return error_response("server.error", "The server failed to handle this request.", 500)
 
     app.include_router(build_agent_router(center, hub), prefix="/api/v1")
-    visitor = build_visitor_router(chats, settings.trusted_proxies)
+    visitor = build_visitor_router(chats, callbacks, settings.trusted_proxies)
     app.include_router(visitor, prefix="/websvcs", include_in_schema=True)
     app.include_router(visitor, prefix="/I3Root/Server1/websvcs", include_in_schema=False)
 

@@ -12,19 +12,24 @@ import asyncio
 import hashlib
 import secrets
 import time
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from console.core.callbacks import DEFAULT_SNOOZE_SECONDS, CallbackPolicy
 from console.core.errors import CallboardError
 from console.core.interactions import Action, Interaction, InteractionState, InteractionType
 from console.core.passwords import verify_password
 from console.core.routing import AgentAvailability, WorkgroupRouting, plan_assignments
 from console.core.statuses import AGENT_NOT_ANSWERING, AVAILABLE, GONE_HOME, StatusCatalog
 from console.server.events import EventHub
+from console.server.queue_order import QueueOrder
 from console.server.store import Store
 
 MY_INTERACTIONS = "my-interactions"
+HANDLE_TIME_SAMPLES = 50
+"""How many recent handle times per workgroup feed the wait estimates."""
 EXPIRED_TOKEN_MEMORY = 24 * 3600.0
 """Seconds an expired token is still recognised (answered with ``session.expired``)."""
 
@@ -48,6 +53,8 @@ class Agent:
     status_since: float
     sessions: set[str] = field(default_factory=set)
     idle_since: float = 0.0
+    max_callbacks: int = 1
+    """The agent's own callback limit; a workgroup's max assign may lower it further."""
 
     def info(self) -> dict[str, Any]:
         return {
@@ -59,11 +66,58 @@ class Agent:
         }
 
 
+DEFAULT_WRAP_UP_CODES = (
+    "Resolved", "Sale", "Information given", "Left voicemail", "No answer", "Wrong number",
+)
+
+
 @dataclass(slots=True)
 class Workgroup:
     name: str
     chat_enabled: bool
     routing: WorkgroupRouting
+    callback_enabled: bool = True
+    callback_policy: CallbackPolicy = field(default_factory=CallbackPolicy)
+    wrap_up_codes: tuple[str, ...] = DEFAULT_WRAP_UP_CODES
+
+    def accepts(self, kind: InteractionType) -> bool:
+        return self.callback_enabled if kind is InteractionType.CALLBACK else self.chat_enabled
+
+    def info(self) -> dict[str, Any]:
+        policy = self.callback_policy
+        return {
+            "name": self.name,
+            "chat_enabled": self.chat_enabled,
+            "callback_enabled": self.callback_enabled,
+            "callback_retries": policy.retries,
+            "callback_snooze_seconds": policy.snooze_seconds(),
+            "callback_max_assign": self.routing.callback_max_assign,
+            "wrap_up_codes": list(self.wrap_up_codes),
+        }
+
+
+def workgroup_from_settings(name: str, s: dict[str, Any], default_snooze: float) -> Workgroup:
+    """A workgroup from its stored settings; absent settings take their documented defaults."""
+    minutes = s.get("callback_minutes_between")
+    return Workgroup(
+        name=name,
+        chat_enabled=bool(s.get("chat_enabled", True)),
+        routing=WorkgroupRouting(
+            name=name,
+            skill_categories=tuple(s.get("skill_categories", ("language",))),
+            skill_relax_seconds=float(s.get("skill_relax_seconds", 60)),
+            alert_timeout_seconds=float(s.get("alert_timeout_seconds", 20)),
+            callback_max_assign=int(s.get("callback_max_assign", 1)),
+        ),
+        callback_enabled=bool(s.get("callback_enabled", True)),
+        callback_policy=CallbackPolicy(
+            retries=int(s.get("callback_retries", 3)),
+            minutes_between=None if minutes is None else float(minutes),
+            server_default_snooze=default_snooze,
+            max_assign=int(s.get("callback_max_assign", 1)),
+        ),
+        wrap_up_codes=tuple(s.get("wrap_up_codes", DEFAULT_WRAP_UP_CODES)),
+    )
 
 
 class VisitorChannel(Protocol):
@@ -92,11 +146,18 @@ class ContactCenter:
         statuses: StatusCatalog | None = None,
         *,
         session_ttl: float = 12 * 3600,
+        default_snooze: float = DEFAULT_SNOOZE_SECONDS,
     ) -> None:
         self.store = store
         self.hub = hub
         self.statuses = statuses or StatusCatalog()
         self.session_ttl = session_ttl
+        self.default_snooze = default_snooze
+        """The server's snooze for workgroups whose time between callbacks is 0."""
+        self.handle_times: dict[str, deque[float]] = {}
+        """Recent handle times per workgroup (seconds), for visitors' wait estimates."""
+        self._snooze_timers: dict[str, asyncio.TimerHandle] = {}
+        self.queue_order = QueueOrder()
         self.agents: dict[str, Agent] = {}
         self.workgroups: dict[str, Workgroup] = {}
         self.interactions: dict[str, Interaction] = {}
@@ -115,22 +176,13 @@ class ContactCenter:
         """Rebuild live state from the store (at start, and after a crash)."""
         now = time.time()
         self.workgroups = {
-            name: Workgroup(
-                name=name,
-                chat_enabled=bool(s.get("chat_enabled", True)),
-                routing=WorkgroupRouting(
-                    name=name,
-                    skill_categories=tuple(s.get("skill_categories", ("language",))),
-                    skill_relax_seconds=float(s.get("skill_relax_seconds", 60)),
-                    alert_timeout_seconds=float(s.get("alert_timeout_seconds", 20)),
-                ),
-            )
+            name: workgroup_from_settings(name, s, self.default_snooze)
             for name, s in self.store.workgroups().items()
         }
         self.agents = {
             u.username: Agent(
                 u.username, u.name, u.role, u.password_hash, frozenset(u.workgroups),
-                dict(u.skills), u.max_chats, u.status, u.status_since,
+                dict(u.skills), u.max_chats, u.status, u.status_since, max_callbacks=u.max_callbacks,
             )
             for u in self.store.users()
         }
@@ -148,13 +200,18 @@ class ContactCenter:
                 interaction.state_since = now
                 self._save(interaction)
             self.interactions[interaction.id] = interaction
+            self.queue_order.update(interaction)
             self.transcript_next[interaction.id] = len(self.store.transcript(interaction.id))
+        for record in self.store.recently_ended(HANDLE_TIME_SAMPLES * 4):
+            self._record_handle_time(Interaction.from_record(record))
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         for interaction in self.interactions.values():
             if interaction.state is InteractionState.ALERTING:
                 self._arm_alert_timer(interaction)
+            elif interaction.state is InteractionState.SNOOZED:
+                self._arm_snooze_timer(interaction)
         self._ticker = self._loop.create_task(self._tick())
         self.schedule_routing()
 
@@ -165,9 +222,10 @@ class ContactCenter:
                 await self._ticker
             except asyncio.CancelledError:
                 pass
-        for handle in self._alert_timers.values():
-            handle.cancel()
-        self._alert_timers.clear()
+        for timers in (self._alert_timers, self._snooze_timers):
+            for handle in timers.values():
+                handle.cancel()
+            timers.clear()
 
     async def _tick(self) -> None:
         """Once a second: sessions that ran out end, and routing runs (waiting skills relax)."""
@@ -315,6 +373,20 @@ class ContactCenter:
             "visitor_typing": self.typing.get(interaction.id, False),
             "actions": interaction.allowed_actions(viewer.username, viewer.workgroups),
             "queues": self.queue_ids_for(interaction, viewer),
+            "callback": self._callback_view(interaction),
+        }
+
+    def _callback_view(self, interaction: Interaction) -> dict[str, Any] | None:
+        details = interaction.callback
+        if details is None:
+            return None
+        wg = self.workgroups.get(interaction.workgroup)
+        policy = wg.callback_policy if wg else CallbackPolicy(server_default_snooze=self.default_snooze)
+        return {
+            **details.to_record(),
+            "retries_allowed": policy.retries,
+            "retries_left": max(0, policy.retries - details.snoozes),
+            "wrap_up_codes": list(wg.wrap_up_codes) if wg else list(DEFAULT_WRAP_UP_CODES),
         }
 
     def queue_contents(self, viewer: Agent, queue_id: str) -> list[dict[str, Any]]:
@@ -380,6 +452,7 @@ class ContactCenter:
             interaction.id, interaction.state.value, interaction.workgroup, interaction.agent,
             interaction.to_record(),
         )
+        self.queue_order.update(interaction)
 
     def add_transcript(
         self, interaction: Interaction, kind: str, sender_type: str, sender_name: str, sender_id: str, text: str
@@ -404,11 +477,11 @@ class ContactCenter:
     def new_interaction_id(self) -> str:
         return str(self.store.next_interaction_number())
 
-    def check_chat_target(self, target: str, target_type: str) -> None:
+    def check_chat_target(self, target: str, target_type: str, kind: InteractionType = InteractionType.CHAT) -> None:
         if target_type.lower() == "workgroup":
             wg = self.workgroups.get(target)
-            if wg is None or not wg.chat_enabled:
-                raise CallboardError("target.unknown", f"No chat-enabled workgroup {target!r}.")
+            if wg is None or not wg.accepts(kind):
+                raise CallboardError("target.unknown", f"No {kind.value}-enabled workgroup {target!r}.")
         elif target_type.lower() == "user":
             if target not in self.agents:
                 raise CallboardError("target.unknown", f"No agent {target!r}.")
@@ -435,11 +508,13 @@ class ContactCenter:
         self._route_pending = True
         self._loop.call_soon(self.route)
 
-    def active_chat_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
+    def active_counts(self) -> dict[tuple[str, InteractionType], int]:
+        """How many chats and callbacks each agent has alerting or connected."""
+        counts: dict[tuple[str, InteractionType], int] = {}
         for interaction in self.interactions.values():
             if interaction.agent and interaction.counts_against_capacity:
-                counts[interaction.agent] = counts.get(interaction.agent, 0) + 1
+                key = (interaction.agent, interaction.type)
+                counts[key] = counts.get(key, 0) + 1
         return counts
 
     def route(self) -> None:
@@ -447,7 +522,7 @@ class ContactCenter:
         waiting = [i for i in self.interactions.values() if i.state is InteractionState.WAITING]
         if not waiting:
             return
-        counts = self.active_chat_counts()
+        counts = self.active_counts()
         pool = [
             AgentAvailability(
                 username=a.username,
@@ -456,7 +531,9 @@ class ContactCenter:
                 acd_available=self.statuses.is_acd_available(a.status),
                 logged_in=bool(a.sessions),
                 max_chats=a.max_chats,
-                active_chats=counts.get(a.username, 0),
+                max_callbacks=a.max_callbacks,
+                active_chats=counts.get((a.username, InteractionType.CHAT), 0),
+                active_callbacks=counts.get((a.username, InteractionType.CALLBACK), 0),
                 idle_since=a.idle_since,
             )
             for a in self.agents.values()
@@ -525,13 +602,44 @@ class ContactCenter:
         now = time.time()
         before = self._audience(interaction)
         if kind is Action.PICKUP:
+            was_snoozed = interaction.state is InteractionState.SNOOZED
             interaction.pick_up(agent.username, agent.workgroups, now)
             self._cancel_alert_timer(interaction.id)
-            if self.visitors:
-                self.visitors.on_agent_joined(interaction, agent.username, agent.name)
+            if was_snoozed:
+                self._cancel_snooze_timer(interaction.id)
+            if interaction.callback is not None:
+                self.add_transcript(interaction, "system", "system", "System", "system",
+                                    f"{agent.name} picked up the callback.")
+            else:
+                if self.visitors:
+                    self.visitors.on_agent_joined(interaction, agent.username, agent.name)
+                self.add_transcript(
+                    interaction, "system", "system", "System", "system", f"{agent.name} has joined the conversation."
+                )
+        elif kind is Action.MAKE_CALL:
+            attempt = interaction.make_call(agent.username, now)
+            self.add_transcript(interaction, "system", "system", "System", "system",
+                                f"{agent.name} called {attempt['telephone']} (attempt {len(interaction.callback.attempts)}).")
+        elif kind in (Action.COMPLETE, Action.FAIL):
+            code = self._wrap_up_code(interaction, (body or {}).get("wrap_up_code"))
+            interaction.finish_callback(agent.username, kind, code, now)
+            outcome = "Callback complete" if kind is Action.COMPLETE else "Callback attempt failed"
+            self.add_transcript(interaction, "system", "system", "System", "system",
+                                f"{outcome}{f' ({code})' if code else ''}, recorded by {agent.name}.")
+            self._record_handle_time(interaction)
+            agent.idle_since = now
+        elif kind is Action.RETRY_LATER:
+            wg = self.workgroups.get(interaction.workgroup)
+            policy = wg.callback_policy if wg else CallbackPolicy(server_default_snooze=self.default_snooze)
+            until = interaction.retry_later(agent.username, policy, now)
             self.add_transcript(
-                interaction, "system", "system", "System", "system", f"{agent.name} has joined the conversation."
+                interaction, "system", "system", "System", "system",
+                f"{agent.name} chose Retry Later: back in {interaction.workgroup or 'the queue'} at "
+                f"{time.strftime('%H:%M', time.localtime(until))} (retry {interaction.callback.snoozes} "
+                f"of {policy.retries}).",
             )
+            self._arm_snooze_timer(interaction)
+            agent.idle_since = now
         elif kind is Action.HOLD:
             interaction.hold(agent.username, now)
         elif kind is Action.UNHOLD:
@@ -547,6 +655,7 @@ class ContactCenter:
             self.add_transcript(
                 interaction, "system", "system", "System", "system", f"{agent.name} has left the conversation."
             )
+            self._record_handle_time(interaction)
             agent.idle_since = now
         elif kind is Action.DISMISS:
             interaction.dismiss(agent.username)
@@ -567,8 +676,10 @@ class ContactCenter:
             )
         if to_workgroup:
             wg = self.workgroups.get(to_workgroup)
-            if wg is None or not wg.chat_enabled:
-                raise CallboardError("interaction.transfer.unknown_target", f"No chat workgroup {to_workgroup!r}.")
+            if wg is None or not wg.accepts(interaction.type):
+                raise CallboardError(
+                    "interaction.transfer.unknown_target", f"No {interaction.type.value} workgroup {to_workgroup!r}."
+                )
             interaction.transfer_to_workgroup(agent.username, to_workgroup, now)
             if self.visitors:
                 self.visitors.on_agent_left(interaction, agent.username, agent.name)
@@ -642,31 +753,90 @@ class ContactCenter:
         now = time.time()
         self._cancel_alert_timer(interaction.id)
         self.typing.pop(interaction.id, None)
-        if interaction.state in (InteractionState.WAITING, InteractionState.ALERTING):
+        self._cancel_snooze_timer(interaction.id)
+        if interaction.state in (InteractionState.WAITING, InteractionState.ALERTING, InteractionState.SNOOZED):
             interaction.agent = None  # abandoned before answer: nobody keeps it
         owner = interaction.agent
         interaction.disconnect(now)
-        # An agent who had it keeps the ended chat in My Interactions until dismissing it.
-        self.add_transcript(
-            interaction, "system", "system", "System", "system", f"{interaction.remote_name} has left the conversation."
+        # An agent who had it keeps the ended interaction in My Interactions until dismissing it.
+        left = (
+            f"{interaction.remote_name} cancelled the callback request."
+            if interaction.callback is not None
+            else f"{interaction.remote_name} has left the conversation."
         )
+        self.add_transcript(interaction, "system", "system", "System", "system", left)
+        self._record_handle_time(interaction)
         self._save(interaction)
         self._announce(interaction, before=before)
         if not owner:
             self.interactions.pop(interaction.id, None)
         self.schedule_routing()
 
+    # -- callbacks: wrap-up, snoozes, handle times ------------------------------------------------
+    def _wrap_up_code(self, interaction: Interaction, code: Any) -> str | None:
+        if code in (None, ""):
+            return None
+        wg = self.workgroups.get(interaction.workgroup)
+        codes = wg.wrap_up_codes if wg else DEFAULT_WRAP_UP_CODES
+        if not isinstance(code, str) or code not in codes:
+            raise CallboardError(
+                "interaction.wrap_up_unknown", f"{code!r} is not a wrap-up code of {interaction.workgroup}."
+            )
+        return code
+
+    def _arm_snooze_timer(self, interaction: Interaction) -> None:
+        if self._loop is None or interaction.callback is None or interaction.callback.snoozed_until is None:
+            return
+        self._cancel_snooze_timer(interaction.id)
+        delay = max(0.0, interaction.callback.snoozed_until - time.time())
+        self._snooze_timers[interaction.id] = self._loop.call_later(delay, self._wake, interaction.id)
+
+    def _cancel_snooze_timer(self, interaction_id: str) -> None:
+        handle = self._snooze_timers.pop(interaction_id, None)
+        if handle:
+            handle.cancel()
+
+    def _wake(self, interaction_id: str) -> None:
+        """A snoozed callback's retry time has come: it is routed to the first available agent."""
+        self._snooze_timers.pop(interaction_id, None)
+        interaction = self.interactions.get(interaction_id)
+        if interaction is None or interaction.state is not InteractionState.SNOOZED:
+            return
+        interaction.wake(time.time())
+        self._save(interaction)
+        self._announce(interaction)
+        self.route()
+
+    def _record_handle_time(self, interaction: Interaction) -> None:
+        """Connected time of an answered interaction, snoozes left out."""
+        if interaction.answered_at is None or interaction.ended_at is None:
+            return
+        snoozed = interaction.callback.snoozed_seconds if interaction.callback else 0.0
+        seconds = max(0.0, interaction.ended_at - interaction.answered_at - snoozed)
+        self.handle_times.setdefault(interaction.workgroup, deque(maxlen=HANDLE_TIME_SAMPLES)).append(seconds)
+
+    def average_handle_time(self, workgroup: str) -> float | None:
+        samples = self.handle_times.get(workgroup)
+        return sum(samples) / len(samples) if samples else None
+
     # -- used by the visitor API for queue estimates -------------------------------------------------
+    def staffing(self, workgroup: str, kind: InteractionType = InteractionType.CHAT) -> tuple[int, int]:
+        """(agents logged in, agents available with room for one more of ``kind``)."""
+        counts = self.active_counts()
+        wg = self.workgroups.get(workgroup)
+        room = wg.routing.callback_max_assign if wg and kind is InteractionType.CALLBACK else None
+        logged_in = available = 0
+        for a in self.agents.values():
+            if workgroup not in a.workgroups or not a.sessions:
+                continue
+            logged_in += 1
+            limit = a.max_chats if room is None else min(room, a.max_callbacks)
+            if self.statuses.is_acd_available(a.status) and counts.get((a.username, kind), 0) < limit:
+                available += 1
+        return logged_in, available
+
     def agents_available(self, workgroup: str) -> int:
-        counts = self.active_chat_counts()
-        return sum(
-            1
-            for a in self.agents.values()
-            if workgroup in a.workgroups
-            and a.sessions
-            and self.statuses.is_acd_available(a.status)
-            and counts.get(a.username, 0) < a.max_chats
-        )
+        return self.staffing(workgroup)[1]
 
 
 def known_interaction_types() -> list[str]:

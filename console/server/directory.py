@@ -5,7 +5,7 @@ The mapping has the same shape as ``demo/demo.json``::
     {"workgroups": [{"name": "Sales", "chat_enabled": true, ...}],
      "users": [{"username": "alicia", "name": "Alicia Adams", "password": "...",
                 "role": "agent", "workgroups": ["Sales"], "skills": {"language:en": 90},
-                "max_chats": 3}]}
+                "max_chats": 3, "max_callbacks": 1}]}
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ from console.core.passwords import hash_password
 from console.core.statuses import GONE_HOME
 from console.server.store import Store, UserRecord
 
-WORKGROUP_SETTINGS = ("chat_enabled", "skill_categories", "skill_relax_seconds", "alert_timeout_seconds")
+WORKGROUP_SETTINGS = (
+    "chat_enabled", "skill_categories", "skill_relax_seconds", "alert_timeout_seconds",
+    "callback_enabled", "callback_retries", "callback_minutes_between", "callback_max_assign", "wrap_up_codes",
+)
 
 
 def load_directory(store: Store, data: dict[str, Any]) -> None:
@@ -38,6 +41,7 @@ def load_directory(store: Store, data: dict[str, Any]) -> None:
                 status=old.status if old else GONE_HOME,
                 status_since=old.status_since if old else now,
                 max_chats=int(user.get("max_chats", 2)),
+                max_callbacks=int(user.get("max_callbacks", 1)),
                 skills={k: int(v) for k, v in user.get("skills", {}).items()},
                 workgroups=list(user.get("workgroups", [])),
             )

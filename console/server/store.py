@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS users (
     status TEXT NOT NULL,
     status_since REAL NOT NULL,
     max_chats INTEGER NOT NULL DEFAULT 2,
+    max_callbacks INTEGER NOT NULL DEFAULT 1,
     skills TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE IF NOT EXISTS workgroups (
@@ -69,6 +70,11 @@ CREATE TABLE IF NOT EXISTS visitor_events (
     data TEXT NOT NULL,
     PRIMARY KEY (participant_id, seq)
 );
+CREATE TABLE IF NOT EXISTS visitor_callbacks (
+    participant_id TEXT PRIMARY KEY,
+    callback_id TEXT NOT NULL UNIQUE,
+    interaction_id TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
@@ -87,6 +93,7 @@ class UserRecord:
     max_chats: int
     skills: dict[str, int]
     workgroups: list[str]
+    max_callbacks: int = 1
 
 
 class Store(Protocol):
@@ -106,12 +113,15 @@ class Store(Protocol):
     def save_interaction(self, interaction_id: str, state: str, workgroup: str, agent: str | None, data: dict) -> None: ...
     def active_interactions(self) -> list[dict]: ...
     def interaction(self, interaction_id: str) -> dict | None: ...
+    def recently_ended(self, limit: int) -> list[dict]: ...
     def append_transcript(self, interaction_id: str, seq: int, entry: dict) -> None: ...
     def transcript(self, interaction_id: str) -> list[dict]: ...
     def save_visitor_chat(self, participant_id: str, chat_id: str, interaction_id: str, data: dict) -> None: ...
     def visitor_chats(self) -> list[dict]: ...
     def append_visitor_event(self, participant_id: str, event: dict) -> None: ...
     def visitor_events(self, participant_id: str) -> list[dict]: ...
+    def save_visitor_callback(self, participant_id: str, callback_id: str, interaction_id: str) -> None: ...
+    def visitor_callbacks(self) -> list[tuple[str, str, str]]: ...
 
 
 class SqliteStore:
@@ -148,13 +158,13 @@ class SqliteStore:
             try:
                 self._db.execute(
                     "INSERT INTO users(username, name, role, password_hash, status, status_since,"
-                    " max_chats, skills) VALUES (?,?,?,?,?,?,?,?)"
+                    " max_chats, max_callbacks, skills) VALUES (?,?,?,?,?,?,?,?,?)"
                     " ON CONFLICT(username) DO UPDATE SET name=excluded.name, role=excluded.role,"
                     " password_hash=excluded.password_hash, max_chats=excluded.max_chats,"
-                    " skills=excluded.skills",
+                    " max_callbacks=excluded.max_callbacks, skills=excluded.skills",
                     (
                         user.username, user.name, user.role, user.password_hash, user.status,
-                        user.status_since, user.max_chats, json.dumps(user.skills),
+                        user.status_since, user.max_chats, user.max_callbacks, json.dumps(user.skills),
                     ),
                 )
                 self._db.execute("DELETE FROM memberships WHERE username=?", (user.username,))
@@ -173,9 +183,9 @@ class SqliteStore:
         for username, wg in self._rows("SELECT username, workgroup FROM memberships ORDER BY workgroup"):
             members.setdefault(username, []).append(wg)
         return [
-            UserRecord(u, n, r, h, s, ss, mc, json.loads(sk), members.get(u, []))
-            for u, n, r, h, s, ss, mc, sk in self._rows(
-                "SELECT username, name, role, password_hash, status, status_since, max_chats, skills"
+            UserRecord(u, n, r, h, s, ss, mc, json.loads(sk), members.get(u, []), mcb)
+            for u, n, r, h, s, ss, mc, mcb, sk in self._rows(
+                "SELECT username, name, role, password_hash, status, status_since, max_chats, max_callbacks, skills"
                 " FROM users ORDER BY username"
             )
         ]
@@ -237,6 +247,15 @@ class SqliteStore:
             )
         ]
 
+    def recently_ended(self, limit: int) -> list[dict]:
+        """The last ``limit`` ended interactions, newest first (for handle-time estimates)."""
+        return [
+            json.loads(d)
+            for (d,) in self._rows(
+                "SELECT data FROM interactions WHERE state = 'Disconnected' ORDER BY rowid DESC LIMIT ?", (limit,)
+            )
+        ]
+
     def interaction(self, interaction_id: str) -> dict | None:
         rows = self._rows("SELECT data FROM interactions WHERE id=?", (interaction_id,))
         return json.loads(rows[0][0]) if rows else None
@@ -279,6 +298,17 @@ class SqliteStore:
                 "SELECT data FROM visitor_events WHERE participant_id=? ORDER BY seq", (participant_id,)
             )
         ]
+
+    # -- visitor callbacks -------------------------------------------------------------
+    def save_visitor_callback(self, participant_id: str, callback_id: str, interaction_id: str) -> None:
+        self._write(
+            "INSERT INTO visitor_callbacks(participant_id, callback_id, interaction_id) VALUES (?,?,?)",
+            (participant_id, callback_id, interaction_id),
+        )
+
+    def visitor_callbacks(self) -> list[tuple[str, str, str]]:
+        """(participant id, callback id, interaction id) of every callback request."""
+        return [tuple(r) for r in self._rows("SELECT participant_id, callback_id, interaction_id FROM visitor_callbacks")]
 
 
 def now() -> float:

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 
 from console.core.errors import CallboardError
 from console.wire import MAX_MESSAGE_CHARS
+from console.server.web_callbacks import WebCallbacks
 from console.server.web_chats import WebChats
 
 CFG_VER = 1
@@ -32,7 +33,9 @@ CAPABILITIES = {
         "start", "reconnect", "poll", "sendMessage", "setTypingState", "exit",
         "supportAuthenticationAnonymous",
     ],
-    "callback": [],
+    "callback": [
+        "create", "status", "reconnect", "disconnect", "supportAuthenticationAnonymous",
+    ],
     "queueQuery": ["supportAuthenticationAnonymous"],
 }
 
@@ -41,6 +44,9 @@ IWT_CODES = {
     "participant.unknown": "error.websvc.unknownEntity.participant",
     "participant.ended": "error.websvc.unknownEntity.participant",
     "chat.unknown": "error.websvc.unknownEntity.session",
+    "callback.unknown": "error.websvc.unknownEntity.session",
+    "callback.telephone_invalid": "error.websvc.content.invalid.missingData",
+    "callback.subject_too_long": "error.websvc.general",
     "content.missing": "error.websvc.content.invalid.missingData",
     "content.type": "error.websvc.contentType.invalidContentType",
     "content.charset": "error.websvc.contentType.invalidCharset",
@@ -159,7 +165,7 @@ def visitor_address(request: Request, trusted_proxies: frozenset[str]) -> str:
     return address
 
 
-def build_visitor_router(chats: WebChats, trusted_proxies: frozenset[str]) -> APIRouter:
+def build_visitor_router(chats: WebChats, callbacks: WebCallbacks, trusted_proxies: frozenset[str]) -> APIRouter:
     router = APIRouter()
 
     @router.get("/serverConfiguration")
@@ -250,6 +256,59 @@ def build_visitor_router(chats: WebChats, trusted_proxies: frozenset[str]) -> AP
         except CallboardError as error:
             return _failure("chat", error)
         return _iwt("chat", events=events)
+
+    @router.post("/callback/create")
+    async def callback_create(request: Request) -> JSONResponse:
+        try:
+            body = await _json_body(request)
+            participant = body.get("participant")
+            if not isinstance(participant, dict):
+                raise VisitorRequestError("content.missing", "'participant' is required.")
+            if participant.get("credentials"):
+                raise VisitorRequestError("auth.unsupported", "Only anonymous visitors are supported.")
+            subject = body.get("subject", "")
+            if not isinstance(subject, str):
+                raise VisitorRequestError("content.missing", "'subject' must be a string.")
+            record = callbacks.create(
+                name=_text(participant, "name", required=False) or "Anonymous User",
+                telephone=_text(participant, "telephone", limit=40),
+                subject=subject,
+                target=_text(body, "target"),
+                target_type=_text({"t": body.get("targettype", body.get("targetType"))}, "t"),
+                language=_text(body, "language", required=False, limit=35),
+                attributes=_attributes(body),
+                routing_contexts=_routing_contexts(body),
+                address=visitor_address(request, trusted_proxies),
+            )
+        except CallboardError as error:
+            return _failure("callback", error)
+        return _iwt("callback", {"participantID": record.participant_id, "callbackID": record.callback_id})
+
+    @router.get("/callback/status/{participant_id}")
+    @router.post("/callback/status/{participant_id}")
+    async def callback_status(participant_id: str) -> JSONResponse:
+        try:
+            fields = callbacks.status(participant_id)
+        except CallboardError as error:
+            return _failure("callback", error)
+        return _iwt("callback", fields)
+
+    @router.post("/callback/reconnect")
+    async def callback_reconnect(request: Request) -> JSONResponse:
+        try:
+            body = await _json_body(request)
+            record = callbacks.reconnect(_text(body, "callbackID"))
+        except CallboardError as error:
+            return _failure("callback", error)
+        return _iwt("callback", {"participantID": record.participant_id})
+
+    @router.post("/callback/disconnect/{participant_id}")
+    async def callback_disconnect(participant_id: str) -> JSONResponse:
+        try:
+            callbacks.cancel(participant_id)
+        except CallboardError as error:
+            return _failure("callback", error)
+        return _iwt("callback")
 
     @router.post("/queue/query")
     async def queue_query(request: Request) -> JSONResponse:

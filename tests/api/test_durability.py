@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
-
-import httpx
-
 from console.server.runner import free_port
-from tests.conftest import Visitor, seed_data_dir, directory, stop, wait_until
+from tests.conftest import Visitor, directory, seed_data_dir, server_process, stop, wait_until
 
 
 def restart(server_factory, server):
@@ -136,49 +130,27 @@ def test_event_stream_after_a_restart_resyncs(server_factory):
     assert [f["kind"] for f in resumed.snapshots()] == ["snapshot"] * 3
 
 
-SERVE = """
-import sys
-from pathlib import Path
-from console.server.app import ServerSettings
-from console.server.runner import make_server
-make_server(ServerSettings(data_dir=Path(sys.argv[1])), "127.0.0.1", int(sys.argv[2])).run()
-"""
-
-
 def test_acknowledged_chat_survives_kill_9_of_the_server_process(server_factory, seed_cache, tmp_path):
     data_dir = tmp_path / "killed"
     seed_data_dir(data_dir, directory(), seed_cache)
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-c", SERVE, str(data_dir), str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            def up() -> bool:
-                try:
-                    return http.get("/websvcs/serverConfiguration").status_code == 200
-                except httpx.TransportError:
-                    return False
+    with server_process(data_dir, port) as http:  # SIGKILLed when the block ends
+        token = http.post("/api/v1/session", json={"username": "alice", "password": "alice-pw"}).json()["token"]
+        alice = {"Authorization": f"Bearer {token}"}
+        visitor = Visitor(http)
+        visitor.start()
 
-            wait_until(up, timeout=20, interval=0.05, what="the server process to listen")
-            token = http.post("/api/v1/session", json={"username": "alice", "password": "alice-pw"}).json()["token"]
-            alice = {"Authorization": f"Bearer {token}"}
-            visitor = Visitor(http)
-            visitor.start()
+        def alerted():
+            queue = http.get("/api/v1/queues/my-interactions/interactions", headers=alice).json()
+            return queue[0]["id"] if queue else None
 
-            def alerted():
-                queue = http.get("/api/v1/queues/my-interactions/interactions", headers=alice).json()
-                return queue[0]["id"] if queue else None
-
-            iid = wait_until(alerted, what="the alert")
-            assert http.post(f"/api/v1/interactions/{iid}/pickup", headers=alice).status_code == 200
-            visitor.send("acknowledged before the crash")
-            r = http.post(f"/api/v1/interactions/{iid}/messages", json={"text": "me too"}, headers=alice)
-            assert r.status_code == 201
-            visitor.wait_for_text("me too")
-            received = len(visitor.events)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
+        iid = wait_until(alerted, what="the alert")
+        assert http.post(f"/api/v1/interactions/{iid}/pickup", headers=alice).status_code == 200
+        visitor.send("acknowledged before the crash")
+        r = http.post(f"/api/v1/interactions/{iid}/messages", json={"text": "me too"}, headers=alice)
+        assert r.status_code == 201
+        visitor.wait_for_text("me too")
+        received = len(visitor.events)
 
     server = server_factory(data_dir=data_dir)
     visitor.http = server.http

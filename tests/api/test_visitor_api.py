@@ -56,7 +56,7 @@ def test_server_configuration_is_an_array_with_capabilities(server, prefix):
     assert {"start", "reconnect", "poll", "sendMessage", "setTypingState", "exit",
             "supportAuthenticationAnonymous"} <= set(caps["chat"])
     assert "supportAuthenticationTracker" not in caps["chat"]  # not implemented, so not advertised
-    assert caps["callback"] == []  # callbacks are not implemented yet
+    assert set(caps["callback"]) == {"create", "status", "reconnect", "disconnect", "supportAuthenticationAnonymous"}
     assert caps["queueQuery"] == ["supportAuthenticationAnonymous"]
 
 

@@ -197,6 +197,7 @@ def test_capacity_counts_alerting_connected_and_held_only():
         InteractionState.ALERTING: True,
         InteractionState.CONNECTED: True,
         InteractionState.HELD: True,
+        InteractionState.SNOOZED: False,
         InteractionState.DISCONNECTED: False,
     }
 

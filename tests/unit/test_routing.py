@@ -137,7 +137,7 @@ def test_only_waiting_interactions_are_routed():
 def test_is_eligible_overrides_load_while_planning():
     a = agent("a", max_chats=2, active=0)
     assert is_eligible(a, chat("1"), SALES, NOW)
-    assert not is_eligible(a, chat("1"), SALES, NOW, active_chats=2)
+    assert not is_eligible(a, chat("1"), SALES, NOW, load=2)
 
 
 def test_language_and_routing_contexts_become_skills_of_routed_categories():
