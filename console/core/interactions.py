@@ -273,11 +273,14 @@ class Interaction:
         self.callback.snoozed_until = None
 
     def wake(self, now: float) -> None:
-        """The snooze is over: the callback waits to be routed again."""
+        """The snooze is over: the callback is routed again to the first available agent.
+
+        It keeps its original place (``queued_at``): a callback that has waited since the
+        visitor asked goes ahead of requests that came in while it was snoozed.
+        """
         if self.state is not InteractionState.SNOOZED:
             raise self._refuse("wake")
         self._end_snooze(now)
-        self.queued_at = now
         self._enter(InteractionState.WAITING, now)
 
     def dismiss(self, agent: str) -> None:
