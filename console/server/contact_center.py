@@ -24,7 +24,7 @@ from console.core.passwords import verify_password
 from console.core.routing import AgentAvailability, WorkgroupRouting, plan_assignments
 from console.core.statuses import AGENT_NOT_ANSWERING, AVAILABLE, GONE_HOME, StatusCatalog
 from console.server.events import EventHub
-from console.server.queue_order import QueueOrder
+from console.server.queue_order import Assignments, QueueOrder
 from console.server.store import Store
 
 MY_INTERACTIONS = "my-interactions"
@@ -158,6 +158,7 @@ class ContactCenter:
         """Recent handle times per workgroup (seconds), for visitors' wait estimates."""
         self._snooze_timers: dict[str, asyncio.TimerHandle] = {}
         self.queue_order = QueueOrder()
+        self.assignments = Assignments()
         self.agents: dict[str, Agent] = {}
         self.workgroups: dict[str, Workgroup] = {}
         self.interactions: dict[str, Interaction] = {}
@@ -201,6 +202,7 @@ class ContactCenter:
                 self._save(interaction)
             self.interactions[interaction.id] = interaction
             self.queue_order.update(interaction)
+            self.assignments.update(interaction)
             self.transcript_next[interaction.id] = len(self.store.transcript(interaction.id))
         for record in self.store.recently_ended(HANDLE_TIME_SAMPLES * 4):
             self._record_handle_time(Interaction.from_record(record))
@@ -453,6 +455,7 @@ class ContactCenter:
             interaction.to_record(),
         )
         self.queue_order.update(interaction)
+        self.assignments.update(interaction)
 
     def add_transcript(
         self, interaction: Interaction, kind: str, sender_type: str, sender_name: str, sender_id: str, text: str
@@ -510,26 +513,18 @@ class ContactCenter:
 
     def active_counts(self) -> dict[tuple[str, InteractionType], int]:
         """How many chats and callbacks each agent has alerting or connected."""
-        counts: dict[tuple[str, InteractionType], int] = {}
-        for interaction in self.interactions.values():
-            if interaction.agent and interaction.counts_against_capacity:
-                key = (interaction.agent, interaction.type)
-                counts[key] = counts.get(key, 0) + 1
-        return counts
+        return self.assignments.counts
 
     def route(self) -> None:
         self._route_pending = False
-        waiting = [i for i in self.interactions.values() if i.state is InteractionState.WAITING]
-        if not waiting:
-            return
-        counts = self.active_counts()
+        counts = self.assignments.counts
         pool = [
             AgentAvailability(
                 username=a.username,
                 workgroups=a.workgroups,
                 skills=a.skills,
-                acd_available=self.statuses.is_acd_available(a.status),
-                logged_in=bool(a.sessions),
+                acd_available=True,
+                logged_in=True,
                 max_chats=a.max_chats,
                 max_callbacks=a.max_callbacks,
                 active_chats=counts.get((a.username, InteractionType.CHAT), 0),
@@ -537,7 +532,17 @@ class ContactCenter:
                 idle_since=a.idle_since,
             )
             for a in self.agents.values()
+            if a.sessions and self.statuses.is_acd_available(a.status)
         ]
+        if not pool:
+            return
+        # Only queues someone available could take are looked at, each already in order.
+        covered = set().union(*(a.workgroups for a in pool))
+        waiting = [self.interactions[i] for i in self.queue_order.targeted]
+        for workgroup in covered:
+            waiting += [self.interactions[i] for i in self.queue_order.in_order(workgroup)]
+        if not waiting:
+            return
         settings = {name: wg.routing for name, wg in self.workgroups.items()}
         now = time.time()
         for interaction, username in plan_assignments(waiting, pool, settings, now):

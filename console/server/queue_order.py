@@ -1,4 +1,4 @@
-"""Where each waiting interaction stands in its workgroup queue, kept sorted as it changes.
+"""Where each waiting interaction stands in its queue, and each agent's load, kept current.
 
 Visitors ask for their queue position and the longest wait often (IWT callback status,
 queue query); with thousands waiting a scan per question is too slow, so each workgroup
@@ -10,18 +10,23 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 
-from console.core.interactions import Interaction, InteractionState
+from console.core.interactions import Interaction, InteractionState, InteractionType
 
 RouteKey = tuple[int, float, str]
 
 
 class QueueOrder:
-    """Waiting interactions per workgroup, in routing order (priority, then wait)."""
+    """Waiting interactions per workgroup, in routing order (priority, then wait).
+
+    Interactions a visitor addressed to one agent (IWT targetType "User") wait outside
+    the workgroup queues, in ``targeted``.
+    """
 
     def __init__(self) -> None:
         self._by_route: dict[str, list[RouteKey]] = {}
         self._by_arrival: dict[str, list[tuple[float, str]]] = {}
         self._placed: dict[str, tuple[str, RouteKey]] = {}
+        self.targeted: set[str] = set()
 
     @staticmethod
     def _key(interaction: Interaction) -> RouteKey:
@@ -29,6 +34,10 @@ class QueueOrder:
 
     def update(self, interaction: Interaction) -> None:
         """Call after every change: puts the interaction where it now belongs, or takes it out."""
+        if interaction.state is InteractionState.WAITING and interaction.target_agent is not None:
+            self.targeted.add(interaction.id)
+        else:
+            self.targeted.discard(interaction.id)
         waiting = interaction.state is InteractionState.WAITING and interaction.target_agent is None
         placed = self._placed.get(interaction.id)
         wanted = (interaction.workgroup, self._key(interaction)) if waiting else None
@@ -43,6 +52,7 @@ class QueueOrder:
             self._placed[interaction.id] = wanted
 
     def discard(self, interaction_id: str) -> None:
+        self.targeted.discard(interaction_id)
         placed = self._placed.get(interaction_id)
         if placed is not None:
             self._remove(interaction_id, *placed)
@@ -62,9 +72,43 @@ class QueueOrder:
             return bisect_left(route, placed[1]) + 1
         return len(route) + 1
 
+    def in_order(self, workgroup: str) -> list[str]:
+        """Ids of the workgroup's waiting interactions, next to be routed first."""
+        return [key[2] for key in self._by_route.get(workgroup, ())]
+
     def waiting(self, workgroup: str) -> int:
         return len(self._by_route.get(workgroup, ()))
 
     def oldest_queued_at(self, workgroup: str) -> float | None:
         arrival = self._by_arrival.get(workgroup)
         return arrival[0][0] if arrival else None
+
+
+class Assignments:
+    """How many chats and callbacks each agent has alerting or connected, kept current.
+
+    Capacity is asked on every routing pass and every visitor status question; counting
+    over all interactions each time would cost as much as there are interactions.
+    """
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, InteractionType], int] = {}
+        self._held: dict[str, tuple[str, InteractionType]] = {}
+
+    def update(self, interaction: Interaction) -> None:
+        wanted = (
+            (interaction.agent, interaction.type)
+            if interaction.agent and interaction.counts_against_capacity
+            else None
+        )
+        held = self._held.get(interaction.id)
+        if held == wanted:
+            return
+        if held is not None:
+            self.counts[held] -= 1
+            if not self.counts[held]:
+                del self.counts[held]
+            del self._held[interaction.id]
+        if wanted is not None:
+            self.counts[wanted] = self.counts.get(wanted, 0) + 1
+            self._held[interaction.id] = wanted
