@@ -15,7 +15,7 @@ from pathlib import Path
 
 import platformdirs
 
-DEFAULT_PORT = 8470
+DEFAULT_PORT = 8765
 DEMO_AGENT = "alicia"
 DEMO_COLLEAGUES = "ben,carmen,dev"
 

@@ -1,0 +1,71 @@
+"""Choose where to transfer a chat: a workgroup queue or a colleague."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from console.client import AgentClient
+from console.tui.dialogs.base import Dialog
+from console.tui.network import ReportsWorkerErrors
+
+
+class TransferDialog(ReportsWorkerErrors, Dialog[dict[str, str]]):
+    """Workgroups and signed-in agents, fetched when the dialog opens.
+
+    Dismisses with the transfer body the server expects: ``{"workgroup": name}`` or
+    ``{"agent": username}``; ``None`` when cancelled.
+    """
+
+    DEFAULT_CSS = """
+    TransferDialog {
+        OptionList { height: auto; max-height: 16; border: none; padding: 0; background: $surface; }
+    }
+    """
+
+    def __init__(self, client: AgentClient, visitor: str, me: str) -> None:
+        super().__init__()
+        self._client = client
+        self._visitor = visitor
+        self._me = me
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box") as box:
+            box.border_title = f"Transfer {self._visitor}"
+            yield OptionList(Option("Loading workgroups and agents…", disabled=True), id="targets")
+            yield Static("enter transfer · escape cancel", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self.load_targets()
+
+    @work(exclusive=True, exit_on_error=False, name="load transfer targets")
+    async def load_targets(self) -> None:
+        workgroups, agents = await asyncio.gather(self._client.workgroups(), self._client.agents())
+        options: list[Option | None] = [Option("[b]Workgroups[/]", disabled=True)]
+        for wg in sorted(workgroups, key=lambda w: w["name"]):
+            free = wg.get("agents_available", 0)
+            options.append(Option(f"  {wg['name']}  [dim]({free} available)[/]", id=f"workgroup:{wg['name']}",
+                                  disabled=not wg.get("chat_enabled", True)))
+        options += [None, Option("[b]Agents[/]", disabled=True)]
+        for agent in agents:
+            if agent["username"] == self._me:
+                continue
+            state = agent["status"] if agent.get("signed_in") else "signed out"
+            options.append(Option(f"  {agent['name']}  [dim]({state})[/]", id=f"agent:{agent['username']}",
+                                  disabled=not agent.get("signed_in")))
+        option_list = self.query_one(OptionList)
+        option_list.clear_options()
+        option_list.add_options(options)
+        option_list.highlighted = 1
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        kind, _, name = (event.option.id or "").partition(":")
+        if kind in ("workgroup", "agent") and name:
+            self.dismiss({kind: name})

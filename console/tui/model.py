@@ -1,0 +1,131 @@
+"""What the console knows of the contact center, kept current by the event stream.
+
+Pure data and rules, no widgets: the agent screen applies each event here and then
+redraws what changed. Keeping the rules here (what counts as "alerting me", which chats
+belong in the chat area) lets them be read and tested without a terminal.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from console.wire import AgentStatusView, InteractionView, QueueInfo, StatusInfo, UserInfo
+
+MY_INTERACTIONS = "my-interactions"
+
+ALERTING = "Alerting"
+CONNECTED = "Connected"
+HELD = "Held"
+DISCONNECTED = "Disconnected"
+WAITING = "Waiting"
+
+CHAT_STATES = (CONNECTED, HELD, DISCONNECTED)
+"""States in which an interaction of mine has a chat window."""
+
+LONG_WAIT_SECONDS = 60
+"""A waiting interaction older than this is shown as breaching the service level.
+
+The server does not publish workgroup service-level targets yet; one minute is the
+common answer-time goal for web chat.
+"""
+
+
+def format_duration(seconds: float) -> str:
+    """``MM:SS`` under an hour, ``H:MM:SS`` beyond; never negative."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:02}:{secs:02}"
+
+
+def format_clock_time(ts: float) -> str:
+    """A transcript time, ``HH:MM:SS`` in the local time zone."""
+    return time.strftime("%H:%M:%S", time.localtime(ts))
+
+
+def status_tone(status: StatusInfo | None, acd_available: bool) -> str:
+    """``available``, ``away`` or ``busy``: which semantic colour a status wears.
+
+    Statuses the system sets by itself (an unanswered alert, signed out) are ``busy``:
+    they are the ones an agent should notice and leave.
+    """
+    if acd_available:
+        return "available"
+    if status is not None and not status.selectable:
+        return "busy"
+    return "away"
+
+
+@dataclass(slots=True)
+class ConsoleState:
+    """The signed-in agent's view of the contact center."""
+
+    user: UserInfo
+    statuses: list[StatusInfo] = field(default_factory=list)
+    status: AgentStatusView | None = None
+    queues: list[QueueInfo] = field(default_factory=list)
+    interactions: dict[str, InteractionView] = field(default_factory=dict)
+
+    # -- applying events -----------------------------------------------------------------
+    def apply_session(self, data: dict[str, Any]) -> None:
+        self.user = UserInfo.model_validate(data["user"])
+        self.statuses = [StatusInfo.model_validate(s) for s in data.get("statuses", [])]
+
+    def apply_status(self, data: dict[str, Any]) -> bool:
+        """Returns whether the event was about me (supervisors may hear of others later)."""
+        view = AgentStatusView.model_validate(data)
+        if view.username != self.user.username:
+            return False
+        self.status = view
+        return True
+
+    def apply_queues(self, data: dict[str, Any]) -> list[InteractionView]:
+        """Replace everything; returns the interactions that newly alert me."""
+        before = self.interactions
+        self.queues = [QueueInfo.model_validate(q) for q in data.get("queues", [])]
+        views = [InteractionView.model_validate(i) for i in data.get("interactions", [])]
+        self.interactions = {v.id: v for v in views}
+        return [v for v in views if self.newly_alerting(before.get(v.id), v)]
+
+    def apply_interaction(self, data: dict[str, Any]) -> tuple[InteractionView, InteractionView | None]:
+        """Store one interaction; returns it and how it looked before."""
+        view = InteractionView.model_validate(data)
+        previous = self.interactions.get(view.id)
+        if view.queues:
+            self.interactions[view.id] = view
+        else:
+            self.interactions.pop(view.id, None)
+        return view, previous
+
+    def remove_interaction(self, interaction_id: str) -> InteractionView | None:
+        return self.interactions.pop(interaction_id, None)
+
+    # -- questions the screen asks ---------------------------------------------------------
+    def alerting_me(self, view: InteractionView | None) -> bool:
+        return view is not None and view.state == ALERTING and view.agent == self.user.username
+
+    def newly_alerting(self, previous: InteractionView | None, view: InteractionView) -> bool:
+        if not self.alerting_me(view):
+            return False
+        return not (self.alerting_me(previous) and previous is not None and previous.state_since == view.state_since)
+
+    def has_chat(self, view: InteractionView | None) -> bool:
+        """Mine and past the alert: it belongs in the chat area until I dismiss it."""
+        return (
+            view is not None
+            and view.agent == self.user.username
+            and view.state in CHAT_STATES
+            and MY_INTERACTIONS in view.queues
+        )
+
+    def first_alerting(self) -> InteractionView | None:
+        alerting = [v for v in self.interactions.values() if self.alerting_me(v)]
+        return min(alerting, key=lambda v: v.state_since) if alerting else None
+
+    def status_info(self, status_id: str | None) -> StatusInfo | None:
+        return next((s for s in self.statuses if s.id == status_id), None)
+
+    def selectable_statuses(self) -> list[StatusInfo]:
+        return [s for s in self.statuses if s.selectable]

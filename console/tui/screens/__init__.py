@@ -1,0 +1,6 @@
+"""The console's screens, one per file, each with its layout in a sibling .tcss."""
+
+from console.tui.screens.agent import AgentScreen
+from console.tui.screens.login import LoginScreen
+
+__all__ = ["AgentScreen", "LoginScreen"]

@@ -1,0 +1,68 @@
+"""The top line of the agent screen: who is signed in and in which ACD status."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.widgets import Label
+
+
+class AgentStatusBar(Horizontal):
+    """Agent name, current status coloured by what it means for routing, and a hint.
+
+    The status label carries the class ``-available``, ``-away`` or ``-busy`` (see
+    ``console.tui.model.status_tone``), styled with the theme's ``$status-*`` colours.
+    """
+
+    DEFAULT_CSS = """
+    AgentStatusBar {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+
+        #agent-name { text-style: bold; padding-right: 1; }
+        #agent-status {
+            padding: 0 1;
+            text-style: bold;
+            color: $background;
+            background: $status-away;
+            &.-available { background: $status-available; }
+            &.-busy { background: $status-busy; }
+        }
+        #status-hint { color: $text-muted; padding-left: 1; }
+        #server { width: 1fr; text-align: right; color: $text-muted; }
+    }
+    """
+
+    agent_name: reactive[str] = reactive("", init=False)
+    """Display name of the signed-in agent."""
+    status_label: reactive[str] = reactive("…", init=False)
+    """Label of the agent's current status."""
+    tone: reactive[str] = reactive("away", init=False)
+    """``available``, ``away`` or ``busy``."""
+    hint: reactive[str] = reactive("", init=False)
+    """How to change the status, e.g. ``F2 change``."""
+
+    def __init__(self, server: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._server = server
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.agent_name, id="agent-name")
+        yield Label(self.status_label, id="agent-status", classes=f"-{self.tone}")
+        yield Label(self.hint, id="status-hint")
+        yield Label(self._server, id="server")
+
+    def _watch_any(self) -> None:
+        if not self.is_mounted:
+            return  # compose shows the values
+        self.query_one("#agent-name", Label).update(self.agent_name)
+        status = self.query_one("#agent-status", Label)
+        status.update(self.status_label)
+        for name in ("available", "away", "busy"):
+            status.set_class(name == self.tone, f"-{name}")
+        self.query_one("#status-hint", Label).update(self.hint)
+
+    watch_agent_name = watch_status_label = watch_tone = watch_hint = _watch_any

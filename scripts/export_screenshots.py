@@ -1,0 +1,250 @@
+"""Regenerate the SVG screenshots in ``screenshots/`` (``make screenshots``).
+
+Runs a real server with the demo directory in a temporary folder, sends website
+visitors to it over HTTP, and drives the console with Textual's Pilot, signed in as
+alicia. Time is scripted: the console's clock and the server's timestamps both read
+one ``ScriptedClock`` that moves only when this script says so, and times are shown
+in UTC, so every run draws the same pictures.
+
+    .venv/bin/python scripts/export_screenshots.py [--out screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import calendar
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from textual.widgets import Input
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from console.server import contact_center, events, web_chats  # noqa: E402
+from console.server.directory import demo_data, load_directory  # noqa: E402
+from console.server.runner import ServerThread, free_port  # noqa: E402
+from console.server.store import SqliteStore  # noqa: E402
+from console.tui.app import CallboardApp  # noqa: E402
+from console.tui.screens import AgentScreen  # noqa: E402
+from console.tui.widgets.chat import ChatTabs  # noqa: E402
+from console.tui.widgets.queue import QueueView  # noqa: E402
+
+START = calendar.timegm((2026, 3, 2, 9, 41, 0))
+"""Monday 2 March 2026, 09:41:00 UTC: when the story begins."""
+
+PREFERRED_PORT = 8765
+SIZE = (100, 32)
+
+
+class ScriptedClock:
+    """Wall-clock time that moves only when told to."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class ScriptedTime:
+    """Stands in for the ``time`` module inside the server: ``time()`` is scripted."""
+
+    def __init__(self, clock: ScriptedClock) -> None:
+        self._clock = clock
+
+    def time(self) -> float:
+        return self._clock.now
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
+def script_server_time(clock: ScriptedClock) -> None:
+    # The server reads the wall clock through its modules' ``time`` import; pointing those
+    # at the scripted clock makes transcript times and state changes reproducible.
+    for module in (contact_center, events, web_chats):
+        module.time = ScriptedTime(clock)  # type: ignore[attr-defined]
+
+
+class Visitor:
+    """A website visitor on the IWT web-chat API."""
+
+    def __init__(self, http: httpx.AsyncClient, name: str) -> None:
+        self.http = http
+        self.name = name
+        self.pid = ""
+
+    async def _post(self, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = await self.http.post(f"/websvcs{path}", json=body or {})
+        response.raise_for_status()
+        return response.json()["chat"]
+
+    async def start(self, workgroup: str, email: str = "") -> None:
+        participant: dict[str, Any] = {"name": self.name, "credentials": None}
+        body: dict[str, Any] = {"participant": participant, "target": workgroup, "targetType": "Workgroup",
+                                "language": "en-US"}
+        if email:
+            body["emailAddress"] = email
+        self.pid = (await self._post("/chat/start", body))["participantID"]
+
+    async def say(self, text: str) -> None:
+        await self._post(f"/chat/sendMessage/{self.pid}", {"message": text})
+
+    async def typing(self, value: bool) -> None:
+        await self._post(f"/chat/setTypingState/{self.pid}", {"typingIndicator": value})
+
+
+async def wait_for(pilot, predicate: Callable[[], Any], what: str, timeout: float = 10.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (value := predicate()):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"export_screenshots: timed out waiting for {what}")
+        await pilot.pause(0.05)
+    return value
+
+
+async def settle(pilot) -> None:
+    """Let events land and every duration redraw from the current scripted time."""
+    await pilot.pause(0.3)
+    if isinstance(pilot.app.screen, AgentScreen):
+        pilot.app.screen.query_one(QueueView).tick()
+    await pilot.pause(0.1)
+
+
+async def pick_up(pilot, clock: ScriptedClock, after: float) -> None:
+    """Wait for the alert, let ``after`` seconds pass, pick up with the key."""
+    screen = pilot.app.screen
+    view = await wait_for(pilot, lambda: screen.state.first_alerting(), "an alert")
+    clock.advance(after)
+    await pilot.press("alt+a")
+    await wait_for(pilot, lambda: screen.query_one(ChatTabs).get(view.id), "the chat window")
+    await pilot.pause(0.2)
+
+
+async def reply(pilot, clock: ScriptedClock, text: str, after: float) -> None:
+    """Type into the chat in front, as the agent would, and wait until it is sent."""
+    window = pilot.app.screen.query_one(ChatTabs).active
+    reply_line = window.query_one(Input)
+    await wait_for(pilot, lambda: pilot.app.focused is reply_line, "the reply line of the chat in front to have focus")
+    clock.advance(after)
+    await pilot.press(*text)
+    await wait_for(pilot, lambda: window.draft == text, "the typed reply")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not window.draft, "the reply to be sent")
+
+
+async def export(out: Path, data_dir: Path) -> list[str]:
+    clock = ScriptedClock(START)
+    script_server_time(clock)
+    store = SqliteStore(data_dir / "callboard.sqlite3")
+    load_directory(store, demo_data())
+    store.close()
+    try:
+        server = ServerThread(data_dir, port=PREFERRED_PORT).start()
+    except (OSError, SystemExit, RuntimeError):
+        print(f"port {PREFERRED_PORT} is busy: the server address in the pictures will differ", file=sys.stderr)
+        server = ServerThread(data_dir, port=free_port()).start()
+    written: list[str] = []
+
+    def shoot(app: CallboardApp, name: str) -> None:
+        for line in app.screen.query(Input):
+            line.cursor_blink = False  # a blinking cursor would differ from run to run
+        app.save_screenshot(name, str(out))
+        written.append(name)
+
+    config = data_dir / "config" / "config.toml"
+    try:
+        async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
+            # The sign-in screen as an agent finds it in the morning.
+            login = CallboardApp(server_url=server.url, config_path=config, clock=clock)
+            async with login.run_test(size=SIZE) as pilot:
+                await pilot.press(*"alicia")
+                await settle(pilot)
+                shoot(login, "login.svg")
+
+            app = CallboardApp(server.url, "alicia", "demo", config_path=config, clock=clock)
+            async with app.run_test(size=SIZE, notifications=True) as pilot:
+                await wait_for(pilot, lambda: isinstance(app.screen, AgentScreen), "the agent screen")
+                tom, priya, vera, zoe = (Visitor(http, n) for n in ("Tom Okafor", "Priya Raman", "Vera Lindqvist",
+                                                                     "Zoe Martin"))
+                clock.advance(5)
+                await tom.start("Sales", "tom.okafor@example.com")
+                await tom.say("Hi, do you ship to Norway?")
+                await pick_up(pilot, clock, after=6)
+                await reply(pilot, clock, "Hi Tom! Yes, we ship everywhere in Scandinavia.", after=9)
+
+                clock.advance(12)
+                await priya.start("Support", "priya@example.org")
+                await priya.say("My gadget won't turn on after the update.")
+                await pick_up(pilot, clock, after=7)
+                await reply(pilot, clock, "Sorry about that, Priya. Which model is it?", after=11)
+
+                clock.advance(30)
+                await tom.say("Great. How long does delivery take?")
+                clock.advance(25)
+                await vera.start("Sales", "vera.lindqvist@example.com")
+                await vera.say("Hello! I have a question about my invoice.")
+                await wait_for(pilot, lambda: app.screen.state.first_alerting(), "Vera's alert")
+                clock.advance(4)
+                await settle(pilot)
+                shoot(app, "agent-queue.svg")
+
+                # Vera's conversation, with a fourth visitor waiting in Support meanwhile.
+                await pick_up(pilot, clock, after=2)
+                await reply(pilot, clock, "Hi Vera, I'm Alicia. Happy to help with your invoice.", after=6)
+                clock.advance(3)
+                await zoe.start("Support", "zoe.m@example.net")
+                clock.advance(15)
+                await vera.say("It shows two charges for order 4411, but I only ordered once.")
+                await reply(pilot, clock, "Let me look at order 4411 for you.", after=10)
+                clock.advance(20)
+                await vera.say("Thank you! I can send a screenshot of my bank statement if needed.")
+                await vera.typing(True)
+                clock.advance(50)
+                queues = app.screen.query_one(QueueView)
+                queues.switch(2)  # the Support tab: Zoe has waited past the service-level goal
+                app.screen.query_one(ChatTabs).activate(app.screen.query_one(ChatTabs).windows[-1].interaction_id)
+                await settle(pilot)
+                app.clear_notifications()
+                await pilot.pause(0.2)
+                shoot(app, "agent-chat.svg")
+
+                app.theme = "callboard-light"
+                await settle(pilot)
+                shoot(app, "agent-chat-light.svg")
+                app.theme = "callboard-dark"
+
+                await pilot.resize_terminal(80, 24)
+                await settle(pilot)
+                shoot(app, "agent-80x24.svg")
+    finally:
+        server.stop()
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "screenshots", help="where the SVG files go")
+    args = parser.parse_args()
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="callboard-screenshots-") as tmp:
+        written = asyncio.run(export(args.out, Path(tmp)))
+    for name in written:
+        print(args.out / name)
+
+
+if __name__ == "__main__":
+    main()

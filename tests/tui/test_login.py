@@ -1,0 +1,57 @@
+"""Signing in: what the agent sees when it fails, and what the console remembers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from console.server.runner import ServerThread, free_port
+from console.tui.app import CallboardApp
+from console.tui.config import load_config
+from console.tui.screens import AgentScreen, LoginScreen
+from tests.tui.conftest import wait_for
+
+pytestmark = pytest.mark.tui
+
+
+def error_text(app: CallboardApp) -> str:
+    return str(app.screen.query_one("#login-error", Static).render())
+
+
+async def test_wrong_password_shows_the_error_and_keeps_the_user_name(demo_server: ServerThread, config_file: Path):
+    app = CallboardApp(server_url=demo_server.url, config_path=config_file)
+    async with app.run_test() as pilot:
+        await pilot.press(*"alicia", "enter", *"not-the-password", "enter")
+        await wait_for(pilot, lambda: error_text(app), what="the sign-in error")
+        assert "Wrong user name or password" in error_text(app)
+        assert isinstance(app.screen, LoginScreen)
+        assert app.screen.query_one("#username", Input).value == "alicia"
+        assert app.screen.query_one("#server", Input).value == demo_server.url
+        password = app.screen.query_one("#password", Input)
+        await wait_for(pilot, lambda: app.screen.focused is password, what="focus back on the password")
+
+
+async def test_unreachable_server_is_explained_in_place(config_file: Path):
+    url = f"http://127.0.0.1:{free_port()}"
+    app = CallboardApp(server_url=url, username="alicia", password="demo", config_path=config_file)
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: error_text(app), what="the sign-in error")
+        assert f"Cannot reach a server at {url}" in error_text(app)
+        assert app.screen.query_one("#username", Input).value == "alicia"
+
+
+async def test_successful_sign_in_remembers_server_and_user(demo_server: ServerThread, config_file: Path):
+    app = CallboardApp(server_url=demo_server.url, username="ben", password="demo", config_path=config_file)
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, AgentScreen), what="the agent screen")
+    remembered = load_config(config_file)
+    assert (remembered.server_url, remembered.username) == (demo_server.url, "ben")
+
+    again = CallboardApp(config_path=config_file)
+    async with again.run_test() as pilot:
+        assert again.screen.query_one("#server", Input).value == demo_server.url
+        assert again.screen.query_one("#username", Input).value == "ben"
+        password = again.screen.query_one("#password", Input)
+        await wait_for(pilot, lambda: again.screen.focused is password, what="focus on the password")
