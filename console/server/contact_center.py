@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from console.core.callbacks import DEFAULT_SNOOZE_SECONDS, CallbackPolicy
+from console.core.callbacks import DEFAULT_SNOOZE_SECONDS, CallbackDetails, CallbackPolicy
 from console.core.errors import CallboardError
 from console.core.interactions import Action, Interaction, InteractionState, InteractionType
 from console.core.passwords import verify_password
-from console.core.routing import AgentAvailability, WorkgroupRouting, plan_assignments
+from console.core.routing import AgentAvailability, WorkgroupRouting, plan_assignments, required_skills
 from console.core.statuses import AGENT_NOT_ANSWERING, AVAILABLE, GONE_HOME, StatusCatalog
 from console.server.events import EventHub
 from console.server.queue_order import Assignments, QueueOrder
@@ -118,6 +118,20 @@ def workgroup_from_settings(name: str, s: dict[str, Any], default_snooze: float)
         ),
         wrap_up_codes=tuple(s.get("wrap_up_codes", DEFAULT_WRAP_UP_CODES)),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class VisitorRequest:
+    """What a website visitor asked for, common to chats and callbacks (IWT start/create)."""
+
+    name: str
+    target: str
+    target_type: str
+    language: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
+    routing_contexts: tuple[tuple[str, str], ...] = ()
+    address: str = ""
+    """The visitor's IP address."""
 
 
 class VisitorChannel(Protocol):
@@ -480,7 +494,7 @@ class ContactCenter:
     def new_interaction_id(self) -> str:
         return str(self.store.next_interaction_number())
 
-    def check_chat_target(self, target: str, target_type: str, kind: InteractionType = InteractionType.CHAT) -> None:
+    def check_target(self, target: str, target_type: str, kind: InteractionType = InteractionType.CHAT) -> None:
         if target_type.lower() == "workgroup":
             wg = self.workgroups.get(target)
             if wg is None or not wg.accepts(kind):
@@ -490,6 +504,32 @@ class ContactCenter:
                 raise CallboardError("target.unknown", f"No agent {target!r}.")
         else:
             raise CallboardError("target.unknown", f"Unknown target type {target_type!r}.")
+
+    def new_interaction(
+        self, kind: InteractionType, request: VisitorRequest, *, remote_address: str,
+        callback: CallbackDetails | None = None,
+    ) -> Interaction:
+        """The interaction for a visitor's request, with its queue and required skills (not queued yet)."""
+        self.check_target(request.target, request.target_type, kind)
+        by_user = request.target_type.lower() == "user"
+        workgroup = "" if by_user else request.target
+        categories = self.workgroup_routing(workgroup).skill_categories
+        now = time.time()
+        return Interaction(
+            id=self.new_interaction_id(),
+            type=kind,
+            workgroup=workgroup,
+            remote_name=request.name,
+            remote_address=remote_address,
+            created_at=now,
+            state_since=now,
+            queued_at=now,
+            target_agent=request.target if by_user else None,
+            language=request.language,
+            required_skills=() if by_user else required_skills(request.language, request.routing_contexts, categories),
+            attributes=request.attributes,
+            callback=callback,
+        )
 
     def queue_interaction(self, interaction: Interaction) -> None:
         """A new interaction enters its queue; routing will find it an agent."""

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 
 from console.core.errors import CallboardError
 from console.wire import MAX_MESSAGE_CHARS
+from console.server.contact_center import VisitorRequest
 from console.server.web_callbacks import WebCallbacks
 from console.server.web_chats import WebChats
 
@@ -143,6 +144,26 @@ def _routing_contexts(body: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def _visitor_request(body: dict[str, Any], request: Request, trusted_proxies: frozenset[str]) -> tuple[VisitorRequest, dict]:
+    """The parts of chat/start and callback/create that are the same; also the participant."""
+    participant = body.get("participant")
+    if not isinstance(participant, dict):
+        raise VisitorRequestError("content.missing", "'participant' is required.")
+    if participant.get("credentials"):
+        raise VisitorRequestError("auth.unsupported", "Only anonymous visitors are supported.")
+    visitor = VisitorRequest(
+        name=_text(participant, "name", required=False) or "Anonymous User",
+        target=_text(body, "target"),
+        # The official client spells it targetType for chats and targettype for callbacks.
+        target_type=_text({"targetType": body.get("targetType", body.get("targettype"))}, "targetType"),
+        language=_text(body, "language", required=False, limit=35),
+        attributes=_attributes(body),
+        routing_contexts=tuple(_routing_contexts(body)),
+        address=visitor_address(request, trusted_proxies),
+    )
+    return visitor, participant
+
+
 def visitor_address(request: Request, trusted_proxies: frozenset[str]) -> str:
     """The visitor's IP, read through trusted reverse proxies.
 
@@ -176,24 +197,8 @@ def build_visitor_router(chats: WebChats, callbacks: WebCallbacks, trusted_proxi
     async def chat_start(request: Request) -> JSONResponse:
         try:
             body = await _json_body(request)
-            participant = body.get("participant")
-            if not isinstance(participant, dict):
-                raise VisitorRequestError("content.missing", "'participant' is required.")
-            if participant.get("credentials"):
-                raise VisitorRequestError("auth.unsupported", "Only anonymous visitors are supported.")
-            name = _text(participant, "name", required=False) or "Anonymous User"
-            target = _text(body, "target")
-            target_type = _text({"t": body.get("targetType", body.get("targettype"))}, "t")
-            chat = chats.start(
-                name=name,
-                target=target,
-                target_type=target_type,
-                language=_text(body, "language", required=False, limit=35),
-                attributes=_attributes(body),
-                routing_contexts=_routing_contexts(body),
-                address=visitor_address(request, trusted_proxies),
-                email=_text(body, "emailAddress", required=False),
-            )
+            visitor, _ = _visitor_request(body, request, trusted_proxies)
+            chat = chats.start(visitor, email=_text(body, "emailAddress", required=False))
         except CallboardError as error:
             return _failure("chat", error)
         return _iwt(
@@ -261,24 +266,12 @@ def build_visitor_router(chats: WebChats, callbacks: WebCallbacks, trusted_proxi
     async def callback_create(request: Request) -> JSONResponse:
         try:
             body = await _json_body(request)
-            participant = body.get("participant")
-            if not isinstance(participant, dict):
-                raise VisitorRequestError("content.missing", "'participant' is required.")
-            if participant.get("credentials"):
-                raise VisitorRequestError("auth.unsupported", "Only anonymous visitors are supported.")
+            visitor, participant = _visitor_request(body, request, trusted_proxies)
             subject = body.get("subject", "")
             if not isinstance(subject, str):
                 raise VisitorRequestError("content.missing", "'subject' must be a string.")
             record = callbacks.create(
-                name=_text(participant, "name", required=False) or "Anonymous User",
-                telephone=_text(participant, "telephone", limit=40),
-                subject=subject,
-                target=_text(body, "target"),
-                target_type=_text({"t": body.get("targettype", body.get("targetType"))}, "t"),
-                language=_text(body, "language", required=False, limit=35),
-                attributes=_attributes(body),
-                routing_contexts=_routing_contexts(body),
-                address=visitor_address(request, trusted_proxies),
+                visitor, telephone=_text(participant, "telephone", limit=40), subject=subject
             )
         except CallboardError as error:
             return _failure("callback", error)
@@ -318,7 +311,7 @@ def build_visitor_router(chats: WebChats, callbacks: WebCallbacks, trusted_proxi
             queue_type = _text(body, "queueType", required=False) or "Workgroup"
             if queue_type.lower() != "workgroup":
                 raise VisitorRequestError("target.unknown", "Only workgroup queues can be queried.")
-            chats.center.check_chat_target(name, "Workgroup")
+            chats.center.check_target(name, "Workgroup")
         except CallboardError as error:
             return _failure("queue", error)
         return _iwt(

@@ -16,8 +16,7 @@ from typing import Any
 from console.core.callbacks import CallbackDetails, check_subject, normalize_telephone
 from console.core.errors import CallboardError
 from console.core.interactions import Interaction, InteractionState, InteractionType
-from console.core.routing import required_skills
-from console.server.contact_center import ContactCenter
+from console.server.contact_center import ContactCenter, VisitorRequest
 from console.server.store import Store
 
 
@@ -46,40 +45,11 @@ class WebCallbacks:
         self.by_callback[record.callback_id] = record
 
     # -- visitor requests -------------------------------------------------------------------
-    def create(
-        self,
-        *,
-        name: str,
-        telephone: str,
-        subject: str,
-        target: str,
-        target_type: str,
-        language: str,
-        attributes: dict[str, str],
-        routing_contexts: list[tuple[str, str]],
-        address: str,
-    ) -> VisitorCallback:
+    def create(self, request: VisitorRequest, *, telephone: str, subject: str) -> VisitorCallback:
         number = normalize_telephone(telephone)
-        check_subject(subject)
-        self.center.check_chat_target(target, target_type, InteractionType.CALLBACK)
-        by_user = target_type.lower() == "user"
-        workgroup = "" if by_user else target
-        settings = self.center.workgroup_routing(workgroup)
-        now = time.time()
-        interaction = Interaction(
-            id=self.center.new_interaction_id(),
-            type=InteractionType.CALLBACK,
-            workgroup=workgroup,
-            remote_name=name,
-            remote_address=number,
-            created_at=now,
-            state_since=now,
-            queued_at=now,
-            target_agent=target if by_user else None,
-            language=language,
-            required_skills=() if by_user else required_skills(language, routing_contexts, settings.skill_categories),
-            attributes=attributes,
-            callback=CallbackDetails(telephone=number, subject=subject),
+        details = CallbackDetails(telephone=number, subject=check_subject(subject))
+        interaction = self.center.new_interaction(
+            InteractionType.CALLBACK, request, remote_address=number, callback=details
         )
         record = VisitorCallback(str(uuid.uuid4()), str(uuid.uuid4()), interaction.id)
         self.center.queue_interaction(interaction)

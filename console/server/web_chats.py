@@ -14,9 +14,8 @@ from typing import Any
 
 from console.core.errors import CallboardError
 from console.core.interactions import Interaction, InteractionState, InteractionType
-from console.core.routing import required_skills
 from console.core.visitor_feed import SystemMessages, VisitorFeed
-from console.server.contact_center import ContactCenter
+from console.server.contact_center import ContactCenter, VisitorRequest
 from console.server.store import Store
 
 ENDED_CHAT_RETENTION = 600.0
@@ -81,44 +80,21 @@ class WebChats:
         self.store.append_visitor_event(chat.participant_id, event)
 
     # -- visitor requests ---------------------------------------------------------------
-    def start(
-        self,
-        *,
-        name: str,
-        target: str,
-        target_type: str,
-        language: str,
-        attributes: dict[str, str],
-        routing_contexts: list[tuple[str, str]],
-        address: str,
-        email: str = "",
-    ) -> VisitorChat:
-        self.center.check_chat_target(target, target_type)
-        now = time.time()
-        by_user = target_type.lower() == "user"
-        workgroup = target if not by_user else ""
-        settings = self.center.workgroup_routing(workgroup)
-        interaction = Interaction(
-            id=self.center.new_interaction_id(),
-            type=InteractionType.CHAT,
-            workgroup=workgroup,
-            remote_name=name,
-            remote_address=email or address,
-            created_at=now,
-            state_since=now,
-            queued_at=now,
-            target_agent=target if by_user else None,
-            language=language,
-            required_skills=() if by_user else required_skills(language, routing_contexts, settings.skill_categories),
-            attributes=attributes,
+    def start(self, request: VisitorRequest, *, email: str = "") -> VisitorChat:
+        interaction = self.center.new_interaction(
+            InteractionType.CHAT, request, remote_address=email or request.address
         )
-        chat = VisitorChat(str(uuid.uuid4()), str(uuid.uuid4()), interaction.id, name, address, VisitorFeed(""))
+        name = request.name
+        chat = VisitorChat(
+            str(uuid.uuid4()), str(uuid.uuid4()), interaction.id, name, request.address, VisitorFeed("")
+        )
         chat.feed.participant_id = chat.participant_id
         self._index(chat)
         self._save(chat)
         self._emit(chat, chat.feed.state_changed(chat.participant_id, "active", name, "WebUser"))
         self._system(chat, interaction, self.messages.fill(self.messages.welcome, name), to_agent=False)
-        queue_name = target if not by_user else self.center.agents[target].name
+        target = interaction.target_agent
+        queue_name = self.center.agents[target].name if target else interaction.workgroup
         self._system(chat, interaction, self.messages.fill(self.messages.queued, queue_name), to_agent=False)
         self.center.queue_interaction(interaction)
         return chat
