@@ -81,7 +81,7 @@ def error_response(code: str, message: str, status: int | None = None) -> JSONRe
     )
 
 
-def current_agent(request: Request, authorization: Annotated[str | None, Header()] = None) -> tuple[Agent, str]:
+async def current_agent(request: Request, authorization: Annotated[str | None, Header()] = None) -> tuple[Agent, str]:
     """The signed-in agent and session id behind the request's bearer token."""
     if not authorization or not authorization.lower().startswith("bearer "):
         raise CallboardError("session.required", "Sign in first: send 'Authorization: Bearer <token>'.")
@@ -224,15 +224,12 @@ def build_agent_router(center: ContactCenter, hub: EventHub) -> APIRouter:
                     outbox.get_nowait()
                 for frame in missed:
                     await websocket.send_text(frame)
-            reader = asyncio.create_task(_drain_client(websocket))
+            reader = asyncio.create_task(_drain_client(websocket, outbox))
             try:
                 while True:
-                    getter = asyncio.create_task(outbox.get())
-                    done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
-                    if reader in done:
-                        getter.cancel()
+                    frame = await outbox.get()
+                    if frame is None:  # the client went away
                         break
-                    frame = getter.result()
                     if not frame:  # the session ended
                         await websocket.close(code=4401)
                         break
@@ -264,13 +261,13 @@ async def _opening(websocket: WebSocket) -> int | None:
     return None
 
 
-async def _drain_client(websocket: WebSocket) -> None:
-    """Reads (and ignores) client frames so a close is noticed at once."""
+async def _drain_client(websocket: WebSocket, outbox: asyncio.Queue) -> None:
+    """Reads (and ignores) client frames so a close is noticed at once, then says so."""
     try:
         while True:
             await websocket.receive_text()
     except (WebSocketDisconnect, RuntimeError):
-        return
+        outbox.put_nowait(None)
 
 
 def check_message_length(text: str) -> None:
