@@ -26,7 +26,8 @@ class SessionStream:
         self.username = username
         self.seq = 0
         self.buffer: deque[tuple[int, str]] = deque(maxlen=buffer_size)
-        self.outbox: asyncio.Queue[str] | None = None
+        self.outbox: asyncio.Queue[str | None] | None = None
+        """Frames for the attached socket; "" says the session ended, None that the client left."""
 
     def emit(self, topic: str, kind: str, data: dict[str, Any], ts: float | None = None) -> int:
         self.seq += 1
@@ -39,12 +40,12 @@ class SessionStream:
             self.outbox.put_nowait(frame)
         return self.seq
 
-    def attach(self) -> asyncio.Queue[str]:
+    def attach(self) -> asyncio.Queue[str | None]:
         """A new socket takes over the stream; a previous one stops receiving."""
         self.outbox = asyncio.Queue()
         return self.outbox
 
-    def detach(self, outbox: asyncio.Queue[str]) -> None:
+    def detach(self, outbox: asyncio.Queue[str | None]) -> None:
         if self.outbox is outbox:
             self.outbox = None
 

@@ -34,6 +34,8 @@ def make_server(settings: ServerSettings, host: str, port: int, log_level: str =
         proxy_headers=False,
         ws_ping_interval=20,
         ws_ping_timeout=20,
+        # Frames are a few hundred bytes: compressing each costs more than it saves.
+        ws_per_message_deflate=False,
         timeout_graceful_shutdown=2,
     )
     return uvicorn.Server(config)
@@ -45,6 +47,7 @@ class ServerThread:
     def __init__(self, data_dir: Path, host: str = "127.0.0.1", port: int | None = None, **settings) -> None:
         self.host = host
         self.port = port or free_port(host)
+        settings.setdefault("tune_gc", False)  # the process is the caller's, not ours to tune
         self.settings = ServerSettings(data_dir=Path(data_dir), **settings)
         self.server = make_server(self.settings, self.host, self.port)
         self._thread = threading.Thread(target=self._run, name="callboard-server", daemon=True)
