@@ -184,8 +184,10 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
     app.include_router(build_agent_router(center, hub), prefix="/api/v1")
     visitor = build_visitor_router(chats, callbacks, settings.trusted_proxies)
-    app.include_router(visitor, prefix="/websvcs", include_in_schema=True)
-    app.include_router(visitor, prefix="/I3Root/Server1/websvcs", include_in_schema=False)
+    # Mounted, not included: plain Starlette routes (see build_visitor_router), so they are
+    # documented in docs/visitor-api.md rather than in the OpenAPI schema.
+    app.mount("/websvcs", visitor)
+    app.mount("/I3Root/Server1/websvcs", visitor)
 
     @app.get("/", include_in_schema=False)
     async def visitor_page() -> Response:

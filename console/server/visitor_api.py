@@ -12,8 +12,9 @@ import ipaddress
 import json
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, Router
 
 from console.core.errors import CallboardError
 from console.wire import MAX_MESSAGE_CHARS
@@ -186,14 +187,29 @@ def visitor_address(request: Request, trusted_proxies: frozenset[str]) -> str:
     return address
 
 
-def build_visitor_router(chats: WebChats, callbacks: WebCallbacks, trusted_proxies: frozenset[str]) -> APIRouter:
-    router = APIRouter()
+def build_visitor_router(chats: WebChats, callbacks: WebCallbacks, trusted_proxies: frozenset[str]) -> Router:
+    """The IWT calls as plain Starlette routes.
 
-    @router.get("/serverConfiguration")
-    async def server_configuration() -> JSONResponse:
+    Visitors poll every second or so; FastAPI's dependency solving and route wrapping
+    would be most of the cost of such a small request, and nothing here needs them.
+    """
+    routes: list[Route] = []
+
+    def route(path: str, *methods: str):
+        def register(handler):
+            async def endpoint(request: Request) -> Response:
+                return await handler(request, **request.path_params)
+
+            routes.append(Route(path, endpoint, methods=list(methods)))
+            return handler
+
+        return register
+
+    @route("/serverConfiguration", "GET")
+    async def server_configuration(request: Request) -> JSONResponse:
         return JSONResponse([{"serverConfiguration": {"cfgVer": CFG_VER, "capabilities": CAPABILITIES}}])
 
-    @router.post("/chat/start")
+    @route("/chat/start", "POST")
     async def chat_start(request: Request) -> JSONResponse:
         try:
             body = await _json_body(request)
@@ -212,7 +228,7 @@ def build_visitor_router(chats: WebChats, callbacks: WebCallbacks, trusted_proxi
             events=chats.poll(chat.participant_id),
         )
 
-    @router.post("/chat/reconnect")
+    @route("/chat/reconnect", "POST")
     async def chat_reconnect(request: Request) -> JSONResponse:
         try:
             body = await _json_body(request)
@@ -221,17 +237,16 @@ def build_visitor_router(chats: WebChats, callbacks: WebCallbacks, trusted_proxi
             return _failure("chat", error)
         return _iwt("chat", {"participantID": chat.participant_id, "chatID": chat.chat_id}, events=chats.poll(chat.participant_id))
 
-    @router.get("/chat/poll/{participant_id}")
-    @router.post("/chat/poll/{participant_id}")
-    async def chat_poll(participant_id: str) -> JSONResponse:
+    @route("/chat/poll/{participant_id}", "GET", "POST")
+    async def chat_poll(request: Request, participant_id: str) -> JSONResponse:
         try:
             events = chats.poll(participant_id)
         except CallboardError as error:
             return _failure("chat", error)
         return _iwt("chat", events=events)
 
-    @router.post("/chat/sendMessage/{participant_id}")
-    async def chat_send(participant_id: str, request: Request) -> JSONResponse:
+    @route("/chat/sendMessage/{participant_id}", "POST")
+    async def chat_send(request: Request, participant_id: str) -> JSONResponse:
         try:
             chats.chat_of(participant_id)
             body = await _json_body(request)
@@ -241,8 +256,8 @@ def build_visitor_router(chats: WebChats, callbacks: WebCallbacks, trusted_proxi
             return _failure("chat", error)
         return _iwt("chat", events=events)
 
-    @router.post("/chat/setTypingState/{participant_id}")
-    async def chat_typing(participant_id: str, request: Request) -> JSONResponse:
+    @route("/chat/setTypingState/{participant_id}", "POST")
+    async def chat_typing(request: Request, participant_id: str) -> JSONResponse:
         try:
             chats.chat_of(participant_id)
             body = await _json_body(request)
@@ -254,15 +269,15 @@ def build_visitor_router(chats: WebChats, callbacks: WebCallbacks, trusted_proxi
             return _failure("chat", error)
         return _iwt("chat", events=events)
 
-    @router.post("/chat/exit/{participant_id}")
-    async def chat_exit(participant_id: str, request: Request) -> JSONResponse:
+    @route("/chat/exit/{participant_id}", "POST")
+    async def chat_exit(request: Request, participant_id: str) -> JSONResponse:
         try:
             events = chats.exit(participant_id)
         except CallboardError as error:
             return _failure("chat", error)
         return _iwt("chat", events=events)
 
-    @router.post("/callback/create")
+    @route("/callback/create", "POST")
     async def callback_create(request: Request) -> JSONResponse:
         try:
             body = await _json_body(request)
@@ -277,16 +292,15 @@ def build_visitor_router(chats: WebChats, callbacks: WebCallbacks, trusted_proxi
             return _failure("callback", error)
         return _iwt("callback", {"participantID": record.participant_id, "callbackID": record.callback_id})
 
-    @router.get("/callback/status/{participant_id}")
-    @router.post("/callback/status/{participant_id}")
-    async def callback_status(participant_id: str) -> JSONResponse:
+    @route("/callback/status/{participant_id}", "GET", "POST")
+    async def callback_status(request: Request, participant_id: str) -> JSONResponse:
         try:
             fields = callbacks.status(participant_id)
         except CallboardError as error:
             return _failure("callback", error)
         return _iwt("callback", fields)
 
-    @router.post("/callback/reconnect")
+    @route("/callback/reconnect", "POST")
     async def callback_reconnect(request: Request) -> JSONResponse:
         try:
             body = await _json_body(request)
@@ -295,15 +309,15 @@ def build_visitor_router(chats: WebChats, callbacks: WebCallbacks, trusted_proxi
             return _failure("callback", error)
         return _iwt("callback", {"participantID": record.participant_id})
 
-    @router.post("/callback/disconnect/{participant_id}")
-    async def callback_disconnect(participant_id: str) -> JSONResponse:
+    @route("/callback/disconnect/{participant_id}", "POST")
+    async def callback_disconnect(request: Request, participant_id: str) -> JSONResponse:
         try:
             callbacks.cancel(participant_id)
         except CallboardError as error:
             return _failure("callback", error)
         return _iwt("callback")
 
-    @router.post("/queue/query")
+    @route("/queue/query", "POST")
     async def queue_query(request: Request) -> JSONResponse:
         try:
             body = await _json_body(request)
@@ -322,4 +336,4 @@ def build_visitor_router(chats: WebChats, callbacks: WebCallbacks, trusted_proxi
             },
         )
 
-    return router
+    return Router(routes)
