@@ -1,4 +1,4 @@
-"""``python -m console.sim --server URL``: visitor traffic (and colleague agents) until Ctrl+C.
+"""``python -m console.sim --server URL``: visitor chats, callback requests (and colleague agents) until Ctrl+C.
 
 The first Ctrl+C lets visitors say goodbye and agents close their chats; a second one
 stops at once.
@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from console.sim.agents import run_agents
+from console.sim.callbacks import run_callback_requests
 from console.sim.simulator import DEFAULT_WORKGROUPS, run_visitors, summary
 
 log = logging.getLogger("callboard.sim")
@@ -34,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="comma-separated workgroups visitors ask for (default: Sales,Support,Billing)")
     parser.add_argument("--pace", type=float, default=1.0,
                         help="scale of human reading and typing delays; 0.2 is five times faster (default: 1)")
+    parser.add_argument("--callback-interval", type=float, default=45.0,
+                        help="mean seconds between callback requests; 0 for none (default: 45)")
     parser.add_argument("--seed", type=int, default=None, help="random seed, for a repeatable run")
     parser.add_argument("-v", "--verbose", action="store_true", help="also log every message sent")
     return parser
@@ -68,6 +71,11 @@ async def simulate(args: argparse.Namespace) -> int:
     agents = asyncio.create_task(
         run_agents(base_url, _names(args.agents), args.password, stop, pace=args.pace, seed=args.seed)
     )
+    callbacks = asyncio.create_task(
+        run_callback_requests(base_url, workgroups=_names(args.workgroups) or DEFAULT_WORKGROUPS,
+                              mean_interval=args.callback_interval, stop=stop, seed=args.seed)
+        if args.callback_interval > 0 else asyncio.sleep(0)
+    )
     try:
         visits = await run_visitors(
             base_url,
@@ -80,9 +88,11 @@ async def simulate(args: argparse.Namespace) -> int:
         )
         stop.set()
         await agents
+        await callbacks
     except asyncio.CancelledError:
         agents.cancel()
-        await asyncio.gather(agents, return_exceptions=True)
+        callbacks.cancel()
+        await asyncio.gather(agents, callbacks, return_exceptions=True)
         return 130
     counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(summary(visits).items())) or "no visitors"
     log.info("%d visitors: %s", len(visits), counts)

@@ -213,6 +213,9 @@ class SimAgent:
         client = self.client
         connected = chat.view["state"] in ("Connected", "Held")
         try:
+            if chat.view.get("type") == "callback":
+                connected = await self._handle_callback(chat)
+                return
             if chat.view["state"] == "Alerting":
                 await self._pause(chat, self.timing.pause(2, 6))
                 await client.pickup(chat.id)
@@ -240,6 +243,39 @@ class SimAgent:
                 self.handled += 1
             await self._dismiss(chat)
             self.chats.pop(chat.id, None)
+
+    async def _handle_callback(self, chat: SimChat) -> bool:
+        """Pick up, call, and record an outcome: mostly complete, sometimes failed or later."""
+        assert self.client is not None
+        client = self.client
+        if chat.view["state"] == "Alerting":
+            await self._pause(chat, self.timing.pause(2, 6))
+            await client.pickup(chat.id)
+        try:
+            await self._pause(chat, self.timing.pause(3, 8))
+            await client.act(chat.id, "make_call")
+            log.info("%s calls %s back at %s", self.name, chat.visitor, chat.view.get("remote_address"))
+            await self._pause(chat, self.timing.pause(20, 60))  # the call itself
+        except ShiftOver:
+            # Signing out with a callback in hand would strand it: hand it back to the queue.
+            try:
+                await client.act(chat.id, "retry_later")
+            except ApiError:
+                await client.act(chat.id, "fail")
+            return True
+        details = chat.view.get("callback") or {}
+        codes = details.get("wrap_up_codes") or [None]
+        roll = self.rng.random()
+        if roll < 0.2 and details.get("retries_left", 0) > 0:
+            await client.act(chat.id, "retry_later")
+            log.info("%s will retry %s later", self.name, chat.visitor)
+        elif roll < 0.35:
+            await client.act(chat.id, "fail", wrap_up_code="No answer" if "No answer" in codes else None)
+            log.info("%s could not reach %s", self.name, chat.visitor)
+        else:
+            await client.act(chat.id, "complete", wrap_up_code=self.rng.choice(codes))
+            log.info("%s completed the callback of %s", self.name, chat.visitor)
+        return True
 
     async def _converse(self, chat: SimChat) -> None:
         assert self.client is not None

@@ -139,3 +139,30 @@ def test_the_simulator_imports_neither_the_server_nor_the_console():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     loaded = json.loads(out.stdout.strip().splitlines()[-1])
     assert [m for m in loaded if m.startswith(("console.server", "console.tui"))] == []
+
+
+async def test_simulated_callback_requests_are_called_back_by_a_simulated_agent(server_factory):
+    from console.sim.callbacks import run_callback_requests
+
+    data = contact_center()
+    for workgroup in data["workgroups"]:
+        workgroup.update(callback_enabled=True, callback_max_assign=2, callback_minutes_between=0.01)
+    server = server_factory(data=data)
+    stop = asyncio.Event()
+    ben = SimAgent(server.url, "ben", "ben-pw", stop, rng=random.Random(5), pace=0.02)
+    shift = asyncio.create_task(ben.run())
+    requests = asyncio.create_task(run_callback_requests(
+        server.url, workgroups=("Sales", "Support"), mean_interval=0.3, stop=stop, seed=5, status_every=0.1,
+    ))
+    try:
+        for _ in range(200):
+            if ben.handled >= 2:
+                break
+            await asyncio.sleep(0.05)
+        assert ben.handled >= 2, "the simulated agent handled no callbacks"
+    finally:
+        stop.set()
+        outcomes = await asyncio.wait_for(requests, timeout=10)
+        await asyncio.wait_for(shift, timeout=10)
+    assert outcomes and not [o for o in outcomes if o.startswith("error")], outcomes
+    assert "handled" in outcomes or "ended" in outcomes
