@@ -1,8 +1,8 @@
 """Regenerate the SVG screenshots in ``screenshots/`` (``make screenshots``).
 
 Runs a real server with the demo directory in a temporary folder, sends website
-visitors to it over HTTP, and drives the console with Textual's Pilot, signed in as
-alicia. Time is scripted: the console's clock and the server's timestamps both read
+visitors to it over HTTP (chatting, or asking to be called back), and drives the
+console with Textual's Pilot, signed in as alicia. Time is scripted: the console's clock and the server's timestamps both read
 one ``ScriptedClock`` that moves only when this script says so, and times are shown
 in UTC, so every run draws the same pictures.
 
@@ -28,12 +28,14 @@ from textual.widgets import Input
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from console.server import contact_center, events, web_chats  # noqa: E402
+from console.client.dialer import SimulatedDialer  # noqa: E402
+from console.server import contact_center, events, web_callbacks, web_chats  # noqa: E402
 from console.server.directory import demo_data, load_directory  # noqa: E402
 from console.server.runner import ServerThread, free_port  # noqa: E402
 from console.server.store import SqliteStore  # noqa: E402
 from console.tui.app import CallboardApp  # noqa: E402
 from console.tui.screens import AgentScreen  # noqa: E402
+from console.tui.widgets.callback import CallbackWindow  # noqa: E402
 from console.tui.widgets.chat import ChatTabs  # noqa: E402
 from console.tui.widgets.queue import QueueView  # noqa: E402
 
@@ -73,7 +75,7 @@ class ScriptedTime:
 def script_server_time(clock: ScriptedClock) -> None:
     # The server reads the wall clock through its modules' ``time`` import; pointing those
     # at the scripted clock makes transcript times and state changes reproducible.
-    for module in (contact_center, events, web_chats):
+    for module in (contact_center, events, web_chats, web_callbacks):
         module.time = ScriptedTime(clock)  # type: ignore[attr-defined]
 
 
@@ -103,6 +105,23 @@ class Visitor:
 
     async def typing(self, value: bool) -> None:
         await self._post(f"/chat/setTypingState/{self.pid}", {"typingIndicator": value})
+
+
+class CallbackRequester:
+    """A website visitor asking to be called back (IWT ``callback/create``)."""
+
+    def __init__(self, http: httpx.AsyncClient, name: str) -> None:
+        self.http = http
+        self.name = name
+
+    async def request(self, workgroup: str, telephone: str, subject: str, **attributes: str) -> None:
+        response = await self.http.post("/websvcs/callback/create", json={
+            "target": workgroup, "targettype": "Workgroup", "subject": subject, "language": "en-US",
+            "participant": {"name": self.name, "credentials": None, "telephone": telephone},
+            "attributes": attributes,
+        })
+        response.raise_for_status()
+        assert response.json()["callback"]["status"] == {"type": "success"}, response.text
 
 
 async def wait_for(pilot, predicate: Callable[[], Any], what: str, timeout: float = 10.0) -> Any:
@@ -144,6 +163,16 @@ async def reply(pilot, clock: ScriptedClock, text: str, after: float) -> None:
     await wait_for(pilot, lambda: not window.draft, "the reply to be sent")
 
 
+async def make_call(pilot, clock: ScriptedClock, after: float) -> CallbackWindow:
+    """Press Make Call in the callback in front and wait for the simulated call to connect."""
+    window = pilot.app.screen.query_one(ChatTabs).active
+    assert isinstance(window, CallbackWindow)
+    clock.advance(after)
+    await pilot.press("alt+m")
+    await wait_for(pilot, lambda: window.dial_message.endswith("connected"), "the simulated call")
+    return window
+
+
 async def export(out: Path, data_dir: Path) -> list[str]:
     clock = ScriptedClock(START)
     script_server_time(clock)
@@ -173,7 +202,8 @@ async def export(out: Path, data_dir: Path) -> list[str]:
                 await settle(pilot)
                 shoot(login, "login.svg")
 
-            app = CallboardApp(server.url, "alicia", "demo", config_path=config, clock=clock)
+            app = CallboardApp(server.url, "alicia", "demo", config_path=config, clock=clock,
+                               dialer=SimulatedDialer(ring_seconds=0.05))
             async with app.run_test(size=SIZE, notifications=True) as pilot:
                 await wait_for(pilot, lambda: isinstance(app.screen, AgentScreen), "the agent screen")
                 tom, priya, vera, zoe = (Visitor(http, n) for n in ("Tom Okafor", "Priya Raman", "Vera Lindqvist",
@@ -228,6 +258,34 @@ async def export(out: Path, data_dir: Path) -> list[str]:
                 await pilot.resize_terminal(80, 24)
                 await settle(pilot)
                 shoot(app, "agent-80x24.svg")
+
+                # Callbacks: Dana could not be reached and sleeps in Sales; Alicia calls Cal.
+                await pilot.resize_terminal(*SIZE)
+                await vera.typing(False)
+                dana, cal = CallbackRequester(http, "Dana Whitfield"), CallbackRequester(http, "Cal Caller")
+                clock.advance(20)
+                await dana.request("Sales", "+44 1632 960961", "When will my order 4420 be delivered?")
+                await pick_up(pilot, clock, after=5)
+                await make_call(pilot, clock, after=4)
+                clock.advance(35)
+                await pilot.press("alt+r")
+                await wait_for(pilot, lambda: all(w.view.remote_name != "Dana Whitfield"
+                                                  for w in app.screen.query_one(ChatTabs).windows),
+                               "Dana's callback to be snoozed")
+                clock.advance(8)
+                await cal.request("Sales", "+1 (317) 555-0100",
+                                  "Please call me about the double charge on order 4411. I am free until 5 pm; "
+                                  "the card ending 0042 was charged twice on 28 February.",
+                                  order="4411", customer="C-20931")
+                await pick_up(pilot, clock, after=6)
+                await make_call(pilot, clock, after=5)
+                clock.advance(27)
+                app.screen.query_one(QueueView).show_queue("workgroup:Sales")  # Dana's callback counts down
+                await pilot.press("alt+c")
+                await settle(pilot)
+                app.clear_notifications()
+                await pilot.pause(0.2)
+                shoot(app, "agent-callback.svg")
     finally:
         server.stop()
     return written

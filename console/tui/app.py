@@ -1,7 +1,7 @@
 """``CallboardApp``: settings, themes, help and the sign-in / sign-out flow.
 
-Everything about queues and chats lives in the agent screen; this class only wires
-screens together and owns what outlives them (config, themes, the clock).
+Everything about queues, chats and callbacks lives in the agent screen; this class only
+wires screens together and owns what outlives them (config, themes, the clock, the dialer).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from console.client import AgentClient, ApiError
+from console.client.dialer import Dialer, DialerConfigError, SimulatedDialer, dialer_from_command
 from console.tui.config import Config, ConfigError, load_config, save_config
 from console.tui.config import config_path as resolve_config_path
 from console.tui.dialogs import HelpDialog
@@ -34,7 +35,8 @@ class CallboardApp(App[None]):
     """The contact-center console: a sign-in screen, then the agent screen.
 
     ``clock`` gives the current time (``time.time`` by default); tests and screenshots
-    pass a fixed one so durations render the same every time.
+    pass a fixed one so durations render the same every time. ``dialer`` places the
+    calls of callbacks; by default it comes from the ``[dialer]`` section of the config.
     """
 
     TITLE = "Callboard"
@@ -53,9 +55,12 @@ class CallboardApp(App[None]):
         *,
         config_path: str | os.PathLike[str] | None = None,
         clock: Callable[[], float] = time.time,
+        dialer: Dialer | None = None,
     ) -> None:
         super().__init__()
         self.clock = clock
+        self.dialer: Dialer = dialer or SimulatedDialer()
+        self._dialer_given = dialer is not None
         self.config_file = resolve_config_path(config_path)
         self.config = Config()
         self._server_url = server_url
@@ -84,6 +89,11 @@ class CallboardApp(App[None]):
             self.theme = "callboard-dark" if "callboard-dark" in self.available_themes else "textual-dark"
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
+        if not self._dialer_given:
+            try:
+                self.dialer = dialer_from_command(self.config.dialer_command)
+            except DialerConfigError as exc:
+                self.notify(f"{exc} Calls are simulated.", title="Dialer not set up", severity="warning", timeout=10)
         self.push_screen(self.first_screen())
 
     def first_screen(self) -> Screen:
@@ -123,7 +133,7 @@ class CallboardApp(App[None]):
 
     def workspace_for(self, client: AgentClient, session: SessionResponse) -> Screen:
         """The main screen for a role; supervisors get their own in a later release."""
-        return AgentScreen(client, session)
+        return AgentScreen(client, session, dialer=self.dialer)
 
     def end_session(self, screen: Screen, *, sign_out: bool = False) -> None:
         """Leave ``screen`` for the sign-in screen, signing out on the server if asked."""
@@ -153,11 +163,13 @@ class CallboardApp(App[None]):
             except (ApiError, asyncio.TimeoutError):
                 pass
             await client.aclose()
+        await self.dialer.aclose()
         self.exit()
 
     async def on_unmount(self) -> None:
         if self._client is not None:
             await self._client.aclose()
+        await self.dialer.aclose()
 
     # -- help and the command palette ---------------------------------------------------------
     def action_help(self) -> None:

@@ -11,6 +11,9 @@ constructor may point elsewhere)::
     pickup-alerting = "f5"
     chat-hold = "alt+h,f7"
 
+    [dialer]
+    command = "xdg-open tel:{number}"   # absent: the simulated dialer
+
 A missing file means defaults. A broken one is reported to the user and ignored; the
 console never refuses to start over its settings.
 """
@@ -43,11 +46,15 @@ class Config:
     theme: str = DEFAULT_THEME
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> comma-separated keys, handed to ``App.set_keymap``."""
+    dialer_command: str = ""
+    """How Make Call places the call (``console.client.dialer``); empty: simulated."""
 
     def to_toml(self) -> dict[str, object]:
         data: dict[str, object] = {"server_url": self.server_url, "username": self.username, "theme": self.theme}
         if self.keymap:
             data["keymap"] = dict(self.keymap)
+        if self.dialer_command:
+            data["dialer"] = {"command": self.dialer_command}
         return data
 
 
@@ -84,6 +91,10 @@ def load_config(path: Path) -> Config:
     ):
         raise ConfigError(f'{path}: [keymap] maps binding ids to keys, e.g. pickup-alerting = "f5".')
     config.keymap = dict(keymap)
+    dialer = data.get("dialer", {})
+    if not isinstance(dialer, dict) or not isinstance(dialer.get("command", ""), str):
+        raise ConfigError(f'{path}: [dialer] command is a string, e.g. command = "xdg-open tel:{{number}}".')
+    config.dialer_command = dialer.get("command", "")
     return config
 
 

@@ -2,16 +2,18 @@
 
 Pure data and rules, no widgets: the agent screen applies each event here and then
 redraws what changed. Keeping the rules here (what counts as "alerting me", which chats
-belong in the chat area) lets them be read and tested without a terminal.
+and callbacks belong in the conversation area, how a callback's progress reads) lets
+them be read and tested without a terminal.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from console.wire import AgentStatusView, InteractionView, QueueInfo, StatusInfo, UserInfo
+from console.wire import AgentStatusView, CallbackView, InteractionView, QueueInfo, StatusInfo, UserInfo
 
 MY_INTERACTIONS = "my-interactions"
 
@@ -20,9 +22,13 @@ CONNECTED = "Connected"
 HELD = "Held"
 DISCONNECTED = "Disconnected"
 WAITING = "Waiting"
+SNOOZED = "Snoozed"
 
-CHAT_STATES = (CONNECTED, HELD, DISCONNECTED)
-"""States in which an interaction of mine has a chat window."""
+CALLBACK = "callback"
+"""``InteractionView.type`` of a callback request (the other type is ``chat``)."""
+
+WINDOW_STATES = (CONNECTED, HELD, DISCONNECTED)
+"""States in which an interaction of mine has a window (chat or callback)."""
 
 LONG_WAIT_SECONDS = 60
 """A waiting interaction older than this is shown as breaching the service level.
@@ -43,6 +49,62 @@ def format_duration(seconds: float) -> str:
 def format_clock_time(ts: float) -> str:
     """A transcript time, ``HH:MM:SS`` in the local time zone."""
     return time.strftime("%H:%M:%S", time.localtime(ts))
+
+
+def is_callback(view: InteractionView) -> bool:
+    return view.type == CALLBACK or view.callback is not None
+
+
+def count(n: int, thing: str) -> str:
+    """``1 call``, ``2 calls``, ``no calls``."""
+    if n == 0:
+        return f"no {thing}s"
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+
+
+def retries_used(callback: CallbackView) -> str:
+    """``retry 1/3``: how often Retry Later was used, of how many times allowed."""
+    return f"retry {callback.snoozes}/{callback.retries_allowed}"
+
+
+def snooze_left(callback: CallbackView, now: float) -> str:
+    """``back in 03:12`` for a snoozed callback; ``due now`` once its time has come."""
+    if callback.snoozed_until is None or callback.snoozed_until <= now:
+        return "due now"
+    return f"back in {format_duration(math.ceil(callback.snoozed_until - now))}"
+
+
+OUTCOME_SHORT = {"success": "complete", "failure": "attempt failed", "cancelled": "visitor cancelled"}
+
+
+def outcome_text(callback: CallbackView) -> str:
+    """How an ended callback ended, in a sentence for its window."""
+    code = f" — wrap-up code: {callback.wrap_up_code}" if callback.wrap_up_code else ""
+    if callback.outcome == "success":
+        return f"Callback complete{code}."
+    if callback.outcome == "failure":
+        return f"Attempt failed{code}."
+    if callback.outcome == "cancelled":
+        return "The visitor cancelled this callback request."
+    return ""
+
+
+def queue_details(view: InteractionView, now: float) -> str:
+    """The Details column of the queue table: a short line of what is going on.
+
+    Callbacks: when a snoozed one comes back and the retries used, else the calls made
+    (or the outcome once ended). Chats: whether the visitor is typing.
+    """
+    callback = view.callback
+    if callback is None:
+        return "typing…" if view.visitor_typing and view.state in (CONNECTED, HELD) else ""
+    if view.state == SNOOZED:
+        return f"{snooze_left(callback, now)} · {retries_used(callback)}"
+    if view.state == DISCONNECTED and callback.outcome:
+        short = OUTCOME_SHORT.get(callback.outcome, callback.outcome)
+        return f"{short} · {callback.wrap_up_code}" if callback.wrap_up_code else short
+    calls = count(len(callback.attempts), "call")
+    return f"{calls} · {retries_used(callback)}" if callback.snoozes else calls
 
 
 def status_tone(status: StatusInfo | None, acd_available: bool) -> str:
@@ -111,14 +173,22 @@ class ConsoleState:
             return False
         return not (self.alerting_me(previous) and previous is not None and previous.state_since == view.state_since)
 
-    def has_chat(self, view: InteractionView | None) -> bool:
-        """Mine and past the alert: it belongs in the chat area until I dismiss it."""
+    def has_window(self, view: InteractionView | None) -> bool:
+        """Mine and past the alert: it has a chat or callback window until I dismiss it."""
         return (
             view is not None
             and view.agent == self.user.username
-            and view.state in CHAT_STATES
+            and view.state in WINDOW_STATES
             and MY_INTERACTIONS in view.queues
         )
+
+    def set_visitor_typing(self, interaction_id: str, typing: bool) -> InteractionView | None:
+        """Remember that the visitor of a chat is (not) typing; returns the updated view."""
+        view = self.interactions.get(interaction_id)
+        if view is None or view.visitor_typing == typing:
+            return None
+        view = self.interactions[interaction_id] = view.model_copy(update={"visitor_typing": typing})
+        return view
 
     def first_alerting(self) -> InteractionView | None:
         alerting = [v for v in self.interactions.values() if self.alerting_me(v)]

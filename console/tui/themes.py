@@ -33,6 +33,7 @@ SEMANTIC_DEFAULTS: dict[str, str] = {
     "status-busy": "#E5575B",
     "alerting": "#F2A541",
     "held": "#B48EDB",
+    "snoozed": "#4FC1C9",
     "disconnected": "#7D8894",
     "system-message": "#8A96A3",
     "visitor-message": "#5FB8E8",

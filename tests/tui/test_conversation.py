@@ -13,18 +13,9 @@ from console.tui.app import CallboardApp
 from console.tui.screens import AgentScreen
 from console.tui.widgets.chat import ChatTabs, ChatWindow, Transcript
 from console.tui.widgets.queue import QueueView
-from tests.tui.conftest import WebVisitor, wait_for
+from tests.tui.conftest import CountingBells, WebVisitor, wait_for
 
 pytestmark = pytest.mark.tui
-
-
-class CountingBells(CallboardApp):
-    """The console, counting terminal bells (headless apps ring none)."""
-
-    bells = 0
-
-    def bell(self) -> None:
-        self.bells += 1
 
 
 def transcript_texts(window: ChatWindow) -> list[str]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from console.client.dialer import CommandDialer, SimulatedDialer
 from console.tui.app import CallboardApp
 from console.tui.config import Config, load_config, save_config
 from console.tui.dialogs import StatusPicker
@@ -67,3 +68,22 @@ async def test_keymap_from_the_config_rebinds_a_key(tmp_path: Path):
         assert not isinstance(app.screen, StatusPicker)
         await pilot.press("f9")
         await wait_for(pilot, lambda: isinstance(app.screen, StatusPicker), what="the status picker")
+
+
+async def test_dialer_command_from_the_config_places_the_calls(config_file: Path):
+    save_config(config_file, Config(dialer_command="xdg-open tel:{number}"))
+    assert load_config(config_file).dialer_command == "xdg-open tel:{number}"
+    app = CallboardApp(config_path=config_file)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.dialer, CommandDialer)
+        assert app.dialer.arguments_for("+13175550100") == ["xdg-open", "tel:+13175550100"]
+
+
+async def test_unreadable_dialer_command_is_reported_and_calls_are_simulated(config_file: Path):
+    config_file.parent.mkdir(parents=True)
+    config_file.write_text("[dialer]\ncommand = \"softphone 'unclosed\"\n", encoding="utf-8")
+    app = CallboardApp(config_path=config_file)
+    async with app.run_test(notifications=True) as pilot:
+        await wait_for(pilot, lambda: any("Calls are simulated" in n for n in notifications(app)), what="the notice")
+        assert isinstance(app.dialer, SimulatedDialer)

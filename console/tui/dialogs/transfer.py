@@ -1,4 +1,4 @@
-"""Choose where to transfer a chat: a workgroup queue or a colleague."""
+"""Choose where to transfer a chat or callback: a workgroup queue or a colleague."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ class TransferDialog(ReportsWorkerErrors, Dialog[dict[str, str]]):
     """Workgroups and signed-in agents, fetched when the dialog opens.
 
     Dismisses with the transfer body the server expects: ``{"workgroup": name}`` or
-    ``{"agent": username}``; ``None`` when cancelled.
+    ``{"agent": username}``; ``None`` when cancelled. Workgroups that do not take this
+    kind of interaction (chats, or callbacks when ``callback``) are greyed out.
     """
 
     DEFAULT_CSS = """
@@ -28,11 +29,12 @@ class TransferDialog(ReportsWorkerErrors, Dialog[dict[str, str]]):
     }
     """
 
-    def __init__(self, client: AgentClient, visitor: str, me: str) -> None:
+    def __init__(self, client: AgentClient, visitor: str, me: str, *, callback: bool = False) -> None:
         super().__init__()
         self._client = client
         self._visitor = visitor
         self._me = me
+        self._enabled_key = "callback_enabled" if callback else "chat_enabled"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box") as box:
@@ -51,7 +53,7 @@ class TransferDialog(ReportsWorkerErrors, Dialog[dict[str, str]]):
         for wg in sorted(workgroups, key=lambda w: w["name"]):
             free = wg.get("agents_available", 0)
             options.append(Option(f"  {wg['name']}  [dim]({free} available)[/]", id=f"workgroup:{wg['name']}",
-                                  disabled=not wg.get("chat_enabled", True)))
+                                  disabled=not wg.get(self._enabled_key, True)))
         options += [None, Option("[b]Agents[/]", disabled=True)]
         for agent in agents:
             if agent["username"] == self._me:

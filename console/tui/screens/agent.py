@@ -1,7 +1,9 @@
-"""The agent's workspace: status, queues and chats, kept live by the event stream."""
+"""The agent's workspace: status, queues, chats and callbacks, kept live by the event stream."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Any, ClassVar
 
@@ -11,22 +13,50 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Tabs
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from console.client import AgentClient, ApiError, ConnectionState
-from console.tui.dialogs import ConfirmDialog, StatusPicker, TransferDialog
-from console.tui.model import CONNECTED, HELD, WAITING, ConsoleState, status_tone
+from console.client.dialer import Dialer, DialResult, SimulatedDialer
+from console.tui.dialogs import NO_CODE, ConfirmDialog, StatusPicker, TransferDialog, WrapUpDialog
+from console.tui.model import (
+    CONNECTED,
+    HELD,
+    SNOOZED,
+    WAITING,
+    ConsoleState,
+    is_callback,
+    retries_used,
+    snooze_left,
+    status_tone,
+)
 from console.tui.network import ReportsWorkerErrors
+from console.tui.widgets.callback import CallbackWindow
 from console.tui.widgets.chat import ChatTabs
 from console.tui.widgets.connection import ConnectionBanner
 from console.tui.widgets.queue import QueueTable, QueueView
 from console.tui.widgets.status import AgentStatusBar
 from console.wire import InteractionView, SessionResponse, TranscriptEntry
 
+EVENTS_CLOSE_TIMEOUT = 2.0
+"""Seconds to wait, when the screen goes away, for the event stream to close cleanly."""
+
 EventSource = Callable[[], AsyncIterator["dict[str, Any] | ConnectionState"]]
 
 CHAT_ACTIONS = {"hold": "hold", "unhold": "unhold", "transfer": "transfer", "disconnect": "disconnect",
-                "close_chat": "dismiss"}
-"""Screen action -> the server action the current chat must allow for it to be offered."""
+                "close_chat": "dismiss", "make_call": "make_call", "complete_callback": "complete",
+                "fail_callback": "fail", "retry_later": "retry_later", "transfer_callback": "transfer"}
+"""Screen action -> the server action the current chat or callback must allow for it to be offered."""
+
+CALLBACK_ONLY = {"make_call", "complete_callback", "fail_callback", "retry_later", "transfer_callback"}
+CHAT_ONLY = {"hold", "unhold", "transfer", "disconnect"}
+
+WHAT = {
+    "hold": "put the chat on hold", "unhold": "take the chat off hold", "transfer": "transfer the interaction",
+    "disconnect": "end the chat", "dismiss": "close the interaction", "make_call": "record the call",
+    "complete": "complete the callback", "fail": "record the failed attempt",
+    "retry_later": "retry the callback later",
+}
+"""Server action -> what the agent was doing, for "Could not ..." messages."""
 
 
 class AgentScreen(ReportsWorkerErrors, Screen):
@@ -42,11 +72,12 @@ class AgentScreen(ReportsWorkerErrors, Screen):
     HELP = """\
 ## Agent console
 
-**Queues** (top) list your own interactions and your workgroups' ACD queues.
-**Chats** (bottom) hold your conversations, one tab each.
+**Queues** (top) list your own interactions and your workgroups' ACD queues;
+**☎** marks a callback request.
+**Conversations** (bottom) hold your chats and callbacks, one tab each.
 
-When a chat alerts you the terminal bell rings; pick it up with the key shown in the
-footer. Everything is also in the command palette (**ctrl+p**).
+When a chat or callback alerts you the terminal bell rings; pick it up with the key
+shown in the footer. Everything is also in the command palette (**ctrl+p**).
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,11 +86,23 @@ footer. Everything is also in the command palette (**ctrl+p**).
                 tooltip="Pick up the interaction that is alerting you"),
         Binding("alt+h", "hold", "Hold", id="chat-hold", tooltip="Put the current chat on hold"),
         Binding("alt+h", "unhold", "Unhold", id="chat-unhold", tooltip="Take the current chat off hold"),
+        Binding("alt+m", "make_call", "Make Call", id="callback-make-call",
+                tooltip="Record a call attempt and dial"),
+        Binding("alt+s", "complete_callback", "Complete", id="callback-complete",
+                tooltip="Callback Complete: visitor reached"),
+        Binding("alt+f", "fail_callback", "Failed", id="callback-fail",
+                tooltip="Attempt Failed: visitor not reached"),
+        Binding("alt+r", "retry_later", "Retry Later", id="callback-retry-later",
+                tooltip="Snooze it back to its workgroup queue"),
+        # Not in the footer: at 80 columns it has room for the four outcomes of a call only.
+        Binding("alt+t", "transfer_callback", "Transfer", id="callback-transfer", show=False,
+                tooltip="Transfer to a workgroup or an agent"),
         Binding("alt+t", "transfer", "Transfer", id="chat-transfer",
                 tooltip="Transfer the current chat to a workgroup or an agent"),
         Binding("alt+d", "disconnect", "Disconnect", id="chat-disconnect",
                 tooltip="End the current chat (asks first)"),
-        Binding("alt+w", "close_chat", "Close", id="chat-close", tooltip="Close the ended chat (dismiss it)"),
+        Binding("alt+w", "close_chat", "Close", id="chat-close",
+                tooltip="Close the ended chat or callback (dismiss it)"),
         Binding("alt+n", "next_unread", "Unread", id="chat-next-unread",
                 tooltip="Jump to the next chat with unread messages"),
         Binding("alt+q", "focus_queues", "Queues", id="focus-queues", show=False,
@@ -68,7 +111,7 @@ footer. Everything is also in the command palette (**ctrl+p**).
         Binding("alt+x", "sign_out", "Sign out", id="sign-out", show=False, tooltip="Sign out of the console"),
         *(
             Binding(f"alt+{n}", f"switch_chat({n})", f"Chat {n}", id=f"chat-{n}", show=False,
-                    tooltip=f"Show chat number {n}")
+                    tooltip=f"Show conversation number {n} (chat or callback)")
             for n in range(1, 10)
         ),
     ]
@@ -94,12 +137,16 @@ footer. Everything is also in the command palette (**ctrl+p**).
             super().__init__()
             self.reason = reason
 
-    def __init__(self, client: AgentClient, session: SessionResponse, *, events: EventSource | None = None) -> None:
+    def __init__(self, client: AgentClient, session: SessionResponse, *, events: EventSource | None = None,
+                 dialer: Dialer | None = None) -> None:
         super().__init__()
         self.client = client
         self.state = ConsoleState(user=session.user)
+        self.dialer: Dialer = dialer or SimulatedDialer()
         self._events = events or client.events
         self._focus_when_open: set[str] = set()
+        self._dialing: set[str] = set()
+        """Callbacks whose call is being recorded or dialed: Make Call waits for it to finish."""
 
     def compose(self) -> ComposeResult:
         yield AgentStatusBar(self.client.base_url.split("://", 1)[-1], id="status-bar")
@@ -113,11 +160,20 @@ footer. Everything is also in the command palette (**ctrl+p**).
         bar.agent_name = self.state.user.name
         bar.hint = f"{self.key_for('status', 'f2')} change · {self.key_for('help', 'f1')} help"
         self.query_one(ChatTabs).set_placeholder(
-            f"No open chats. Pick up an interaction with {self.key_for('queue-pickup', 'p')} in a queue, "
-            f"or {self.key_for('pickup-alerting', 'alt+a')} when one alerts you."
+            f"No open chats or callbacks. Pick up an interaction with {self.key_for('queue-pickup', 'p')} "
+            f"in a queue, or {self.key_for('pickup-alerting', 'alt+a')} when one alerts you."
         )
         self.set_interval(1.0, self.query_one(QueueView).tick)
         self.follow_events()
+
+    async def on_unmount(self) -> None:
+        # Closing the event stream's WebSocket takes a round trip to the server. Textual
+        # only cancels the worker; wait for it (briefly) so the connection is closed
+        # properly rather than dropped with the event loop.
+        for worker in [w for w in self.workers if w.node is self and w.group == "events"]:
+            worker.cancel()
+            with contextlib.suppress(WorkerCancelled, WorkerFailed, asyncio.TimeoutError):
+                await asyncio.wait_for(worker.wait(), EVENTS_CLOSE_TIMEOUT)
 
     def key_for(self, binding_id: str, default: str) -> str:
         """The key bound to ``binding_id`` after the user's keymap, as the footer shows it."""
@@ -167,8 +223,11 @@ footer. Everything is also in the command palette (**ctrl+p**).
             entry = TranscriptEntry.model_validate(data["entry"])
             self.query_one(ChatTabs).deliver(data["interaction_id"], [entry])
         elif topic == "interaction.typing":
+            typing = bool(data.get("typing"))
             if (window := self.query_one(ChatTabs).get(data["interaction_id"])) is not None:
-                window.visitor_typing(bool(data.get("typing")))
+                window.visitor_typing(typing)
+            if (view := self.state.set_visitor_typing(data["interaction_id"], typing)) is not None:
+                self.query_one(QueueView).put(view)
         self.refresh_bindings()
 
     async def _replace_queues(self, data: dict[str, Any]) -> None:
@@ -178,13 +237,13 @@ footer. Everything is also in the command palette (**ctrl+p**).
         queues.show(self.state.interactions.values())
         chats = self.query_one(ChatTabs)
         for window in chats.windows:
-            if not self.state.has_chat(self.state.interactions.get(window.interaction_id)):
+            if not self.state.has_window(self.state.interactions.get(window.interaction_id)):
                 await chats.close(window.interaction_id)
             else:
                 # After a resync the stream may have skipped messages: fetch them again.
                 window.load_transcript()
         for view in self.state.interactions.values():
-            await self._sync_chat(view)
+            await self._sync_window(view)
         for view in alerting:
             self._announce_alert(view)
         if self.focused is None or isinstance(self.focused, Tabs):
@@ -192,28 +251,40 @@ footer. Everything is also in the command palette (**ctrl+p**).
 
     async def _interaction_changed(self, view: InteractionView, previous: InteractionView | None) -> None:
         self.query_one(QueueView).put(view)
-        await self._sync_chat(view)
+        await self._sync_window(view)
         if self.state.newly_alerting(previous, view):
             self._announce_alert(view)
 
-    async def _sync_chat(self, view: InteractionView) -> None:
-        """Open, update or close the chat window so it matches the interaction."""
+    async def _sync_window(self, view: InteractionView) -> None:
+        """Open, update or close the chat or callback window so it matches the interaction."""
         chats = self.query_one(ChatTabs)
-        if self.state.has_chat(view):
-            await chats.open(view, self.client)
+        if self.state.has_window(view):
+            window = await chats.open(view, self.client, me=self.state.user)
+            if isinstance(window, CallbackWindow):
+                window.make_call_hint = f"{self.key_for('callback-make-call', 'alt+m')} makes the call"
             chats.update_view(view)
             if view.id in self._focus_when_open:
                 self._focus_when_open.discard(view.id)
                 chats.activate(view.id)
         elif chats.get(view.id) is not None:
             await chats.close(view.id)
+            if view.state == SNOOZED and view.callback is not None:
+                self.notify(f"{view.remote_name} waits in {view.workgroup}, "
+                            f"{snooze_left(view.callback, self.app.clock())} ({retries_used(view.callback)}).",
+                            title="Callback snoozed")
+                return
             where = f"waits in {view.workgroup}" if view.state == WAITING else f"alerts {view.agent_name}"
-            self.notify(f"{view.remote_name} now {where}.", title="Chat transferred")
+            kind = "Callback" if is_callback(view) else "Chat"
+            self.notify(f"{view.remote_name} now {where}.", title=f"{kind} transferred")
 
     def _announce_alert(self, view: InteractionView) -> None:
         key = self.key_for("pickup-alerting", "alt+a")
-        self.notify(f"{view.remote_name} · {view.workgroup} — press {key} to pick up.",
-                    title="Chat alerting", severity="warning", timeout=10)
+        if is_callback(view):
+            self.notify(f"Callback request from {view.remote_name} · {view.workgroup} — press {key} to pick up.",
+                        title="Callback alerting", severity="warning", timeout=10)
+        else:
+            self.notify(f"{view.remote_name} · {view.workgroup} — press {key} to pick up.",
+                        title="Chat alerting", severity="warning", timeout=10)
         self.app.bell()
 
     def _show_status(self) -> None:
@@ -253,7 +324,13 @@ footer. Everything is also in the command palette (**ctrl+p**).
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in CHAT_ACTIONS:
             window = self.query_one(ChatTabs).active
-            return window is not None and CHAT_ACTIONS[action] in window.view.actions
+            if window is None or CHAT_ACTIONS[action] not in window.view.actions:
+                return False
+            if isinstance(window, CallbackWindow) and action in CHAT_ONLY:
+                return False
+            if action in CALLBACK_ONLY and not isinstance(window, CallbackWindow):
+                return False
+            return not (action == "make_call" and window.interaction_id in self._dialing)
         if action == "pickup_alerting":
             return self.state.first_alerting() is not None
         if action == "next_unread":
@@ -294,7 +371,48 @@ footer. Everything is also in the command palette (**ctrl+p**).
             if target:
                 self.act(interaction_id, "transfer", target)
 
-        self.app.push_screen(TransferDialog(self.client, window.view.remote_name, self.state.user.username), chosen)
+        self.app.push_screen(TransferDialog(self.client, window.view.remote_name, self.state.user.username,
+                                            callback=isinstance(window, CallbackWindow)), chosen)
+
+    def action_transfer_callback(self) -> None:
+        self.action_transfer()
+
+    def action_make_call(self) -> None:
+        if (window := self._active_callback()) is not None and window.interaction_id not in self._dialing:
+            self._dialing.add(window.interaction_id)
+            self.refresh_bindings()
+            self.run_worker(self._make_call(window.interaction_id), group="dial", exit_on_error=False,
+                            name=WHAT["make_call"])
+
+    def action_complete_callback(self) -> None:
+        self._finish_callback("complete", "Callback Complete")
+
+    def action_fail_callback(self) -> None:
+        self._finish_callback("fail", "Attempt Failed")
+
+    def action_retry_later(self) -> None:
+        self._act_on_current("retry_later")
+
+    def _active_callback(self) -> CallbackWindow | None:
+        window = self.query_one(ChatTabs).active
+        return window if isinstance(window, CallbackWindow) else None
+
+    def _finish_callback(self, action: str, title: str) -> None:
+        """Ask for a wrap-up code (when the workgroup has any), then record the outcome."""
+        window = self._active_callback()
+        if window is None:
+            return
+        interaction_id = window.interaction_id
+        codes = window.view.callback.wrap_up_codes if window.view.callback else []
+
+        def chosen(code: str | None) -> None:
+            if code is not None:
+                self.act(interaction_id, action, {"wrap_up_code": code} if code else None)
+
+        if codes:
+            self.app.push_screen(WrapUpDialog(f"{title}: {window.view.remote_name}", codes), chosen)
+        else:
+            chosen(NO_CODE)
 
     def action_disconnect(self) -> None:
         window = self.query_one(ChatTabs).active
@@ -337,9 +455,11 @@ footer. Everything is also in the command palette (**ctrl+p**).
             if yes:
                 self.app.end_session(self, sign_out=True)
 
-        chats = "1 chat is" if len(busy) == 1 else f"{len(busy)} chats are"
+        kinds = {"callback" if isinstance(w, CallbackWindow) else "chat" for w in busy}
+        kind = kinds.pop() if len(kinds) == 1 else "interaction"
+        what = f"1 {kind} is" if len(busy) == 1 else f"{len(busy)} {kind}s are"
         self.app.push_screen(
-            ConfirmDialog("Sign out", f"{chats} still in progress; those visitors will be left waiting. "
+            ConfirmDialog("Sign out", f"{what} still in progress; those visitors will be left waiting. "
                           "Sign out anyway?", "Sign out"),
             confirmed,
         )
@@ -362,8 +482,12 @@ footer. Everything is also in the command palette (**ctrl+p**).
             self.app.clear_notifications()  # the alert toasts have done their job
         self.refresh_bindings()
 
-    @work(group="act", exit_on_error=False, name="change the interaction")
-    async def act(self, interaction_id: str, action: str, body: dict[str, str] | None = None) -> None:
+    def act(self, interaction_id: str, action: str, body: dict[str, str] | None = None) -> Worker[None]:
+        """Ask the server for ``action``; a refusal becomes a notification and changes nothing."""
+        return self.run_worker(self._act(interaction_id, action, body), group="act", exit_on_error=False,
+                               name=WHAT.get(action, "change the interaction"))
+
+    async def _act(self, interaction_id: str, action: str, body: dict[str, str] | None) -> None:
         view = await self.client.act(interaction_id, action, **(body or {}))
         if action == "dismiss":
             self.state.remove_interaction(interaction_id)
@@ -374,6 +498,27 @@ footer. Everything is also in the command palette (**ctrl+p**).
         if action == "unhold":
             self.query_one(ChatTabs).activate(interaction_id)
         self.refresh_bindings()
+
+    async def _make_call(self, interaction_id: str) -> None:
+        """Record the attempt on the server, then dial; the window shows how the call went."""
+        chats = self.query_one(ChatTabs)
+        try:
+            view = await self.client.act(interaction_id, "make_call")
+            await self._apply_reply(view)
+            number = view.callback.telephone if view.callback else view.remote_address
+            if isinstance(window := chats.get(interaction_id), CallbackWindow):
+                window.dialing(number)
+            try:
+                result = await self.dialer.dial(number)
+            except Exception as exc:  # noqa: BLE001 - a dialer must never take the console down
+                result = DialResult(False, f"The dialer failed: {exc.__class__.__name__}: {exc}")
+        finally:
+            self._dialing.discard(interaction_id)
+            self.refresh_bindings()
+        if isinstance(window := chats.get(interaction_id), CallbackWindow):
+            window.dialed(result)
+        if not result.ok:
+            self.notify(result.message, title="Call not placed", severity="error", timeout=10)
 
     async def _apply_reply(self, view: InteractionView) -> None:
         """Show the server's answer at once, unless the event stream already brought newer news."""

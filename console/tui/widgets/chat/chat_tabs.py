@@ -1,4 +1,4 @@
-"""The chat area: one tab per open chat, with unread counts on the tabs."""
+"""The conversation area: one tab per open chat or callback, with unread counts on the tabs."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 
 from console.client import AgentClient
-from console.tui.model import DISCONNECTED, HELD
+from console.tui.model import DISCONNECTED, HELD, is_callback
+from console.tui.widgets.callback import CallbackWindow
 from console.tui.widgets.chat.chat_window import ChatWindow
-from console.wire import InteractionView, TranscriptEntry
+from console.wire import InteractionView, TranscriptEntry, UserInfo
+
+ConversationWindow = ChatWindow | CallbackWindow
+"""What a tab holds: a chat, or a callback request (its tab label starts with ☎)."""
 
 
 def pane_id(interaction_id: str) -> str:
@@ -21,10 +25,10 @@ def pane_id(interaction_id: str) -> str:
 
 
 class ChatTabs(Vertical):
-    """Open chats as tabs, numbered for alt+1…9; a tab with unread entries is marked.
+    """Open chats and callbacks as tabs, numbered for alt+1…9; a tab with unread entries is marked.
 
-    Entries that arrive for a chat other than the active one count as unread until
-    the agent switches to it.
+    Entries that arrive for a conversation other than the active one count as unread
+    until the agent switches to it.
     """
 
     DEFAULT_CSS = """
@@ -50,7 +54,7 @@ class ChatTabs(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="-empty")
-        self._windows: dict[str, ChatWindow] = {}
+        self._windows: dict[str, ConversationWindow] = {}
         self._focus_pending: str | None = None
         self._focus_attempts = 0
         self._opening: dict[str, asyncio.Event] = {}
@@ -65,14 +69,14 @@ class ChatTabs(Vertical):
         return self.query_one("#chat-tabs", TabbedContent)
 
     @property
-    def windows(self) -> list[ChatWindow]:
+    def windows(self) -> list[ConversationWindow]:
         return list(self._windows.values())
 
-    def get(self, interaction_id: str) -> ChatWindow | None:
+    def get(self, interaction_id: str) -> ConversationWindow | None:
         return self._windows.get(interaction_id)
 
     @property
-    def active(self) -> ChatWindow | None:
+    def active(self) -> ConversationWindow | None:
         active = self._tabs.active
         return next((w for w in self._windows.values() if pane_id(w.interaction_id) == active), None)
 
@@ -81,13 +85,17 @@ class ChatTabs(Vertical):
         self.query_one("#no-chats", Static).update(text)
 
     # -- opening and closing --------------------------------------------------------------
-    async def open(self, view: InteractionView, client: AgentClient) -> ChatWindow:
-        """The chat's window, opened if needed; returns once its tab exists."""
+    async def open(self, view: InteractionView, client: AgentClient, *, me: UserInfo | None = None
+                   ) -> ConversationWindow:
+        """The interaction's window, opened if needed; returns once its tab exists."""
         if (window := self._windows.get(view.id)) is not None:
             if (opening := self._opening.get(view.id)) is not None:
                 await opening.wait()  # opened by a concurrent caller (event vs. pickup reply)
             return window
-        window = ChatWindow(view, client, id=f"chat-window-{view.id}")
+        if is_callback(view):
+            window = CallbackWindow(view, client, me=me, id=f"callback-window-{view.id}")
+        else:
+            window = ChatWindow(view, client, id=f"chat-window-{view.id}")
         self._windows[view.id] = window
         self._opening[view.id] = opening = asyncio.Event()
         self._sync_classes()
@@ -158,7 +166,7 @@ class ChatTabs(Vertical):
         self.activate(windows[number - 1].interaction_id)
         return True
 
-    def next_unread(self) -> ChatWindow | None:
+    def next_unread(self) -> ConversationWindow | None:
         """The first chat with unread entries after the active one, wrapping around."""
         windows = self.windows
         active = self.active
@@ -187,7 +195,8 @@ class ChatTabs(Vertical):
         tabs = self._tabs
         for number, window in enumerate(self._windows.values(), start=1):
             view = window.view
-            label = f"{number} {view.remote_name}" if number <= 9 else view.remote_name
+            name = f"☎ {view.remote_name}" if isinstance(window, CallbackWindow) else view.remote_name
+            label = f"{number} {name}" if number <= 9 else name
             if view.state == HELD:
                 label += " · held"
             elif view.state == DISCONNECTED:

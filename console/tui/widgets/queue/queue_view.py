@@ -92,6 +92,12 @@ class QueueView(Vertical):
         self._tabs.active = f"queue-{(current + step) % len(self._queues)}"
         self.focus_table()
 
+    def show_queue(self, queue_id: str) -> None:
+        """Bring the tab of ``queue_id`` (e.g. ``workgroup:Sales``) to the front."""
+        index = next((i for i, q in enumerate(self._queues) if q.id == queue_id), None)
+        if index is not None:
+            self._tabs.active = f"queue-{index}"
+
     def _relabel(self) -> None:
         tabs = self._tabs
         for index, queue in enumerate(self._queues):
