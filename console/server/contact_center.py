@@ -387,10 +387,20 @@ class ContactCenter:
             "language": interaction.language,
             "attributes": interaction.attributes,
             "visitor_typing": self.typing.get(interaction.id, False),
-            "actions": interaction.allowed_actions(viewer.username, viewer.workgroups),
+            "actions": self._actions(interaction, viewer),
             "queues": self.queue_ids_for(interaction, viewer),
             "callback": self._callback_view(interaction),
         }
+
+    def _actions(self, interaction: Interaction, viewer: Agent) -> list[str]:
+        actions = interaction.allowed_actions(viewer.username, viewer.workgroups)
+        details = interaction.callback
+        if details is not None and Action.RETRY_LATER.value in actions:
+            wg = self.workgroups.get(interaction.workgroup)
+            retries = wg.callback_policy.retries if wg else CallbackPolicy().retries
+            if details.snoozes >= retries:
+                actions.remove(Action.RETRY_LATER.value)  # the console stops offering it
+        return actions
 
     def _callback_view(self, interaction: Interaction) -> dict[str, Any] | None:
         details = interaction.callback

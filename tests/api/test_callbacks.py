@@ -211,8 +211,9 @@ def test_retry_later_past_the_limit_is_refused_and_changes_nothing(server_factor
     _, iid = pick_up_callback(server, alice)
     server.act(alice, iid, "retry_later")
     wait_until(lambda: server.interaction(alice, iid)["state"] == "Alerting", timeout=10, what="the retry")
-    server.act(alice, iid, "pickup")
-    r = server.http.post(f"/api/v1/interactions/{iid}/retry_later", headers=alice)
+    picked = server.act(alice, iid, "pickup")
+    assert "retry_later" not in picked["actions"]  # no longer offered ...
+    r = server.http.post(f"/api/v1/interactions/{iid}/retry_later", headers=alice)  # ... and refused
     assert r.status_code == 409 and error_of(r) == "callback.retries_exhausted"
     assert "Complete it or mark the attempt failed" in r.json()["error"]["message"]
     after = server.interaction(alice, iid)
