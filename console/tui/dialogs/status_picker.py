@@ -35,7 +35,7 @@ class StatusPicker(Dialog[str]):
             options = []
             for status in self._statuses:
                 marker = "●" if status.id == self._current else " "
-                routing = "receives ACD chats" if status.acd_available else "no ACD chats"
+                routing = "receives ACD interactions" if status.acd_available else "no ACD interactions"
                 options.append(Option(f"{marker} {status.label}  [dim]({routing})[/]", id=status.id))
             yield OptionList(*options, id="statuses")
             yield Static("enter choose · escape cancel", classes="dialog-hint")
