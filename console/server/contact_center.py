@@ -310,7 +310,24 @@ class ContactCenter:
             return
         agent.sessions.discard(token_hash)
         if not agent.sessions:
-            self._set_status(agent, GONE_HOME, time.time())
+            now = time.time()
+            self._set_status(agent, GONE_HOME, now)
+            self._return_alerts(agent, now)
+
+    def _return_alerts(self, agent: Agent, now: float) -> None:
+        """A signed-out agent cannot answer: what alerts them goes back to its queue at once.
+
+        Interactions they are connected to stay theirs; they find them on signing in again.
+        """
+        for interaction in list(self.interactions.values()):
+            if interaction.state is not InteractionState.ALERTING or interaction.agent != agent.username:
+                continue
+            self._cancel_alert_timer(interaction.id)
+            interaction.alert_timed_out(now)
+            interaction.declined_by.discard(agent.username)  # not a refusal: they left
+            self._save(interaction)
+            self._announce(interaction, before=[agent.username])
+        self.schedule_routing()
 
     # -- agent status --------------------------------------------------------------------
     def change_status(self, actor: Agent, target_username: str, status_id: str) -> Agent:
@@ -643,7 +660,7 @@ class ContactCenter:
         self._save(interaction)
         self._announce(interaction, before=[username])
         agent = self.agents.get(username)
-        if agent is not None:
+        if agent is not None and agent.sessions:
             self._set_status(agent, AGENT_NOT_ANSWERING, now)
         self.schedule_routing()
 

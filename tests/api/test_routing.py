@@ -158,3 +158,19 @@ def test_answered_alert_does_not_time_out(server_factory):
     [mine] = server.queue(alice, "my-interactions")
     assert mine["state"] == "Connected" and server.status_of(alice)["status"] == "Available"
     assert "Interaction alerting Alice Archer." in visitor.texts()
+
+
+def test_signing_out_returns_what_alerts_you_to_the_queue_at_once(server):
+    alice = server.login("alice")
+    sue = server.login("sue")
+    visitor = server.visitor()
+    visitor.start()
+    alert = server.wait_for_alert(alice)
+    assert server.http.delete("/api/v1/session", headers=alice).status_code == 204
+    waiting = server.find_interaction(sue, visitor.name)
+    assert waiting["id"] == alert["id"] and waiting["state"] == "Waiting" and waiting["agent"] is None
+    bob = server.login("bob")
+    assert server.wait_for_alert(bob)["id"] == alert["id"]
+    # Signed out is not "not answering": Alice was never marked so.
+    statuses = [u["status"] for u in server.http.get("/api/v1/agents", headers=bob).json() if u["username"] == "alice"]
+    assert statuses == ["Gone Home"]
