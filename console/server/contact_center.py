@@ -206,6 +206,7 @@ class ContactCenter:
             if username in self.agents:
                 self._session_users[token_hash] = (username, expires)
                 self.agents[username].sessions.add(token_hash)
+        lengths = self.store.transcript_lengths()
         for record in self.store.active_interactions():
             interaction = Interaction.from_record(record)
             if interaction.state is InteractionState.ALERTING and interaction.target_agent is None:
@@ -217,7 +218,7 @@ class ContactCenter:
             self.interactions[interaction.id] = interaction
             self.queue_order.update(interaction)
             self.assignments.update(interaction)
-            self.transcript_next[interaction.id] = len(self.store.transcript(interaction.id))
+            self.transcript_next[interaction.id] = lengths.get(interaction.id, 0)
         for record in self.store.recently_ended(HANDLE_TIME_SAMPLES * 4):
             self._record_handle_time(Interaction.from_record(record))
 
@@ -909,7 +910,3 @@ class ContactCenter:
 
     def agents_available(self, workgroup: str) -> int:
         return self.staffing(workgroup)[1]
-
-
-def known_interaction_types() -> list[str]:
-    return [t.value for t in InteractionType]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -116,6 +115,7 @@ class Store(Protocol):
     def recently_ended(self, limit: int) -> list[dict]: ...
     def append_transcript(self, interaction_id: str, seq: int, entry: dict) -> None: ...
     def transcript(self, interaction_id: str) -> list[dict]: ...
+    def transcript_lengths(self) -> dict[str, int]: ...
     def save_visitor_chat(self, participant_id: str, chat_id: str, interaction_id: str, data: dict) -> None: ...
     def visitor_chats(self) -> list[dict]: ...
     def append_visitor_event(self, participant_id: str, event: dict) -> None: ...
@@ -300,6 +300,10 @@ class SqliteStore:
             (interaction_id, seq, json.dumps(entry)),
         )
 
+    def transcript_lengths(self) -> dict[str, int]:
+        """Entries per interaction, in one query (read at start for every live interaction)."""
+        return dict(self._rows("SELECT interaction_id, COUNT(*) FROM transcript GROUP BY interaction_id"))
+
     def transcript(self, interaction_id: str) -> list[dict]:
         return [
             json.loads(d)
@@ -343,7 +347,3 @@ class SqliteStore:
     def visitor_callbacks(self) -> list[tuple[str, str, str]]:
         """(participant id, callback id, interaction id) of every callback request."""
         return [tuple(r) for r in self._rows("SELECT participant_id, callback_id, interaction_id FROM visitor_callbacks")]
-
-
-def now() -> float:
-    return time.time()
