@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -184,6 +186,32 @@ class SqliteStore:
     def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
             return self._db.execute(sql, params).fetchall()
+
+    # -- for feature stores (responses, FAQ, desktop chat) that keep their own tables ------
+    def add_schema(self, script: str) -> None:
+        """Creates a feature's tables (``CREATE ... IF NOT EXISTS``) in this database."""
+        with self._lock:
+            self._db.executescript(script)
+
+    def execute(self, sql: str, params: tuple = ()) -> int:
+        """Runs one statement (committed at once); returns the last inserted row id."""
+        with self._lock:
+            return self._db.execute(sql, params).lastrowid or 0
+
+    def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
+        return self._rows(sql, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Several statements committed together, or none of them."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     # -- users and workgroups ------------------------------------------------------
     def upsert_user(self, user: UserRecord) -> None:
