@@ -21,6 +21,9 @@ from console.core.visitor_feed import SystemMessages
 from console.server.agent_api import build_agent_router, error_response
 from console.server.contact_center import ContactCenter
 from console.server.events import EventHub
+from console.server.faq import FaqLibrary
+from console.server.library_api import FILE_UPLOAD_PATH, build_library_router
+from console.server.response_library import DEFAULT_FILE_LIMIT, ResponseLibrary
 from console.server.store import SqliteStore
 from console.server.visitor_api import build_visitor_router
 from console.server.web_callbacks import WebCallbacks
@@ -43,6 +46,8 @@ class ServerSettings:
     """Snooze for workgroups whose time between callbacks is 0 minutes."""
     trusted_proxies: frozenset[str] = field(default_factory=lambda: frozenset({"127.0.0.1", "::1"}))
     system_messages: SystemMessages = field(default_factory=SystemMessages)
+    response_file_limit: int = DEFAULT_FILE_LIMIT
+    """Largest file (bytes) a file response may carry; uploads over it get ``response.file_too_large``."""
 
     @property
     def database(self) -> Path:
@@ -57,19 +62,27 @@ class BodyLimit:
     too large is refused the same way (413 ``request.too_large``) whatever parses it.
     """
 
-    def __init__(self, app, limit: int = MAX_BODY_BYTES) -> None:  # noqa: ANN001 - ASGI app
+    def __init__(self, app, limit: int = MAX_BODY_BYTES,  # noqa: ANN001 - ASGI app
+                 files: dict[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.files = files or {}
+        """Paths that take a file as the body, with their own limit (``response.file_too_large``)."""
 
     async def _too_large(self, scope, receive, send) -> None:
-        response = error_response("request.too_large", f"Request bodies are at most {self.limit} bytes.")
+        if scope["path"] in self.files:
+            limit = self.files[scope["path"]]
+            response = error_response("response.file_too_large", f"Files are at most {limit} bytes.")
+        else:
+            response = error_response("request.too_large", f"Request bodies are at most {self.limit} bytes.")
         await response(scope, receive, send)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.files.get(scope["path"], self.limit)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+        if declared is not None and declared.isdigit() and int(declared) > limit:
             return await self._too_large(scope, receive, send)
         chunks: list[bytes] = []
         seen = 0
@@ -79,7 +92,7 @@ class BodyLimit:
                 return  # the client went away before sending its body
             chunk = message.get("body", b"")
             seen += len(chunk)
-            if seen > self.limit:
+            if seen > limit:
                 return await self._too_large(scope, receive, send)
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -124,6 +137,9 @@ def create_app(settings: ServerSettings) -> FastAPI:
     )
     chats = WebChats(center, store, settings.system_messages)
     callbacks = WebCallbacks(center, store)
+    responses = ResponseLibrary(store, center, file_limit=settings.response_file_limit)
+    faq = FaqLibrary(store)
+    chats.files = responses.file_content
     center.load()
     chats.load()
     callbacks.load()
@@ -183,6 +199,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         return error_response("server.error", "The server failed to handle this request.", 500)
 
     app.include_router(build_agent_router(center, hub), prefix="/api/v1")
+    app.include_router(build_library_router(responses, faq), prefix="/api/v1")
     visitor = build_visitor_router(chats, callbacks, settings.trusted_proxies)
     # Mounted, not included: plain Starlette routes (see build_visitor_router), so they are
     # documented in docs/visitor-api.md rather than in the OpenAPI schema.
@@ -196,5 +213,5 @@ def create_app(settings: ServerSettings) -> FastAPI:
             return error_response("not_found", "No visitor page is installed.", 404)
         return FileResponse(page, media_type="text/html")
 
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, files={FILE_UPLOAD_PATH: settings.response_file_limit})
     return app

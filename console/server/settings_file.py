@@ -4,6 +4,7 @@ Example::
 
     session_ttl_hours = 10
     trusted_proxies = ["127.0.0.1", "10.0.0.5"]
+    response_file_limit_mb = 5     # largest file a stored response may carry
 
     [messages]            # what IWT visitors see; %1 stands for a name
     welcome = "Welcome to Example Co, %1!"
@@ -24,7 +25,7 @@ from pathlib import Path
 from console.core.visitor_feed import SystemMessages
 from console.server.app import ServerSettings
 
-TOP_LEVEL = {"session_ttl_hours", "trusted_proxies", "event_buffer", "messages"}
+TOP_LEVEL = {"session_ttl_hours", "trusted_proxies", "event_buffer", "messages", "response_file_limit_mb"}
 
 
 class SettingsError(ValueError):
@@ -49,6 +50,11 @@ def load_settings(path: Path, data_dir: Path) -> ServerSettings:
         if not isinstance(raw["event_buffer"], int) or raw["event_buffer"] < 10:
             raise SettingsError(f"{path}: event_buffer must be a whole number of at least 10")
         settings.event_buffer = raw["event_buffer"]
+    if "response_file_limit_mb" in raw:
+        megabytes = raw["response_file_limit_mb"]
+        if isinstance(megabytes, bool) or not isinstance(megabytes, int | float) or not 0 < megabytes <= 100:
+            raise SettingsError(f"{path}: response_file_limit_mb must be a number above 0 and at most 100")
+        settings.response_file_limit = int(megabytes * 1024 * 1024)
     if "trusted_proxies" in raw:
         proxies = raw["trusted_proxies"]
         if not isinstance(proxies, list) or not all(isinstance(p, str) for p in proxies):
