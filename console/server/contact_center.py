@@ -144,6 +144,10 @@ class VisitorChannel(Protocol):
     def on_agent_text(self, interaction: Interaction, username: str, agent_name: str, text: str) -> None: ...
     def on_agent_typing(self, interaction: Interaction, username: str, typing: bool) -> None: ...
     def on_ended_by_agent(self, interaction: Interaction) -> None: ...
+    def on_agent_url(self, interaction: Interaction, username: str, agent_name: str, url: str) -> None: ...
+    def on_agent_file(
+        self, interaction: Interaction, username: str, agent_name: str, file_id: int, name: str
+    ) -> None: ...
 
 
 def _token_hash(token: str) -> str:
@@ -910,3 +914,38 @@ class ContactCenter:
 
     def agents_available(self, workgroup: str) -> int:
         return self.staffing(workgroup)[1]
+
+    # -- stored responses: links and files for the visitor ------------------------------------------
+    def interaction_of(self, agent: Agent, interaction_id: str) -> Interaction:
+        """One of the agent's own interactions (alerting, connected, held or ended).
+
+        Filling a stored response in needs the interaction's details; only its agent may.
+        """
+        interaction = self.visible_interaction(agent, interaction_id)
+        if interaction.agent != agent.username:
+            raise CallboardError("interaction.not_yours", f"Interaction {interaction_id} is not connected to you.")
+        return interaction
+
+    def _owned_chat(self, agent: Agent, interaction_id: str, what: str) -> Interaction:
+        interaction = self._owned_connected(agent, interaction_id, what)
+        if interaction.type is not InteractionType.CHAT:
+            raise CallboardError(
+                "interaction.action_not_allowed", f"Cannot {what}: interaction {interaction_id} is not a chat."
+            )
+        return interaction
+
+    def agent_url(self, agent: Agent, interaction_id: str, url: str) -> dict[str, Any]:
+        """Sends a web address to the visitor (an IWT ``url`` event); returns the transcript entry."""
+        interaction = self._owned_chat(agent, interaction_id, "send a URL")
+        self.typing_changed_by_agent(interaction, agent, False)
+        if self.visitors:
+            self.visitors.on_agent_url(interaction, agent.username, agent.name, url)
+        return self.add_transcript(interaction, "url", "agent", agent.name, agent.username, url)
+
+    def agent_file(self, agent: Agent, interaction_id: str, file_id: int, name: str) -> dict[str, Any]:
+        """Sends a stored file to the visitor (an IWT ``file`` event they download with ``getFile``)."""
+        interaction = self._owned_chat(agent, interaction_id, "send a file")
+        self.typing_changed_by_agent(interaction, agent, False)
+        if self.visitors:
+            self.visitors.on_agent_file(interaction, agent.username, agent.name, file_id, name)
+        return self.add_transcript(interaction, "file", "agent", agent.name, agent.username, name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import json
 from typing import Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -214,7 +215,8 @@ def build_visitor_router(chats: WebChats, callbacks: WebCallbacks, trusted_proxi
         try:
             body = await _json_body(request)
             visitor, _ = _visitor_request(body, request, trusted_proxies)
-            chat = chats.start(visitor, email=_text(body, "emailAddress", required=False))
+            chat = chats.start(visitor, email=_text(body, "emailAddress", required=False),
+                               websvcs=request.scope.get("root_path") or "/websvcs")
         except CallboardError as error:
             return _failure("chat", error)
         return _iwt(
@@ -276,6 +278,23 @@ def build_visitor_router(chats: WebChats, callbacks: WebCallbacks, trusted_proxi
         except CallboardError as error:
             return _failure("chat", error)
         return _iwt("chat", events=events)
+
+    @route("/chat/getFile/{participant_id}/{file_id}/{name}", "GET")
+    async def chat_get_file(request: Request, participant_id: str, file_id: str, name: str) -> Response:
+        try:
+            file_name, content_type, data = chats.file_for(participant_id, file_id, name)
+        except CallboardError as error:
+            # A link that leads nowhere: 404, with the IWT failure body for clients that read it.
+            failure = _failure("chat", error)
+            failure.status_code = 404
+            return failure
+        return Response(data, headers={
+            "Content-Type": content_type,
+            # Always a download, never a page of ours: uploaded HTML or SVG must not run here.
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(file_name, safe='')}",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox",
+        })
 
     @route("/callback/create", "POST")
     async def callback_create(request: Request) -> JSONResponse:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from console.core.errors import CallboardError
 from console.core.interactions import Interaction, InteractionState, InteractionType
@@ -20,6 +22,9 @@ from console.server.store import Store
 
 ENDED_CHAT_RETENTION = 600.0
 """Seconds an ended chat still answers polls before its participant id is forgotten."""
+
+FileSource = Callable[[int], "tuple[str, str, bytes] | None"]
+"""Looks a stored file up by id: (name, content type, bytes), or None when it is gone."""
 
 
 @dataclass(slots=True)
@@ -35,12 +40,15 @@ class VisitorChat:
     agent_participants: dict[str, str] = field(default_factory=dict)
     """Agent username to the participant id the visitor knows them by."""
     ended_at: float | None = None
+    websvcs: str = "/websvcs"
+    """Where the visitor reached the visitor API (``/websvcs`` or behind ``/I3Root/...``): file links start there."""
 
     def record(self) -> dict[str, Any]:
         return {
             "participant_id": self.participant_id, "chat_id": self.chat_id,
             "interaction_id": self.interaction_id, "name": self.name, "address": self.address,
             "agent_participants": self.agent_participants, "ended_at": self.ended_at,
+            "websvcs": self.websvcs,
         }
 
 
@@ -54,6 +62,8 @@ class WebChats:
         self.by_participant: dict[str, VisitorChat] = {}
         self.by_chat: dict[str, VisitorChat] = {}
         self.by_interaction: dict[str, VisitorChat] = {}
+        self.files: FileSource | None = None
+        """Where ``getFile`` finds the files agents sent (the response library)."""
         center.visitors = self
 
     def load(self) -> None:
@@ -64,7 +74,7 @@ class WebChats:
             feed = VisitorFeed.restore(r["participant_id"], self.store.visitor_events(r["participant_id"]))
             chat = VisitorChat(
                 r["participant_id"], r["chat_id"], r["interaction_id"], r["name"], r.get("address", ""),
-                feed, dict(r.get("agent_participants", {})), r.get("ended_at"),
+                feed, dict(r.get("agent_participants", {})), r.get("ended_at"), r.get("websvcs", "/websvcs"),
             )
             self._index(chat)
 
@@ -80,13 +90,14 @@ class WebChats:
         self.store.append_visitor_event(chat.participant_id, event)
 
     # -- visitor requests ---------------------------------------------------------------
-    def start(self, request: VisitorRequest, *, email: str = "") -> VisitorChat:
+    def start(self, request: VisitorRequest, *, email: str = "", websvcs: str = "/websvcs") -> VisitorChat:
         interaction = self.center.new_interaction(
             InteractionType.CHAT, request, remote_address=email or request.address
         )
         name = request.name
         chat = VisitorChat(
-            str(uuid.uuid4()), str(uuid.uuid4()), interaction.id, name, request.address, VisitorFeed("")
+            str(uuid.uuid4()), str(uuid.uuid4()), interaction.id, name, request.address, VisitorFeed(""),
+            websvcs=websvcs,
         )
         chat.feed.participant_id = chat.participant_id
         self._index(chat)
@@ -236,3 +247,36 @@ class WebChats:
             self.by_participant.pop(chat.participant_id, None)
             self.by_chat.pop(chat.chat_id, None)
             self.by_interaction.pop(chat.interaction_id, None)
+
+    # -- URLs and files agents send (stored responses) ---------------------------------------------
+    def on_agent_url(self, interaction: Interaction, username: str, agent_name: str, url: str) -> None:
+        chat = self.by_interaction.get(interaction.id)
+        if chat and chat.ended_at is None:
+            self._emit(chat, chat.feed.link("url", self._agent_pid(chat, username), url, agent_name, "Agent"))
+
+    def on_agent_file(self, interaction: Interaction, username: str, agent_name: str, file_id: int, name: str) -> None:
+        chat = self.by_interaction.get(interaction.id)
+        if chat and chat.ended_at is None:
+            path = f"{chat.websvcs}/chat/getFile/{self._file_path(chat, file_id, name)}"
+            self._emit(chat, chat.feed.link("file", self._agent_pid(chat, username), path, agent_name, "Agent"))
+
+    @staticmethod
+    def _file_path(chat: VisitorChat, file_id: int, name: str) -> str:
+        return f"{chat.participant_id}/{file_id}/{quote(name, safe='')}"
+
+    def file_for(self, participant_id: str, file_id: str, name: str) -> tuple[str, str, bytes]:
+        """A file an agent sent to this visitor: (name, content type, bytes).
+
+        Only files this chat received can be fetched with its participant id, so ids
+        cannot be tried one after another to read other visitors' files.
+        """
+        chat = self.chat_of(participant_id)
+        numeric = file_id.isascii() and file_id.isdigit()
+        wanted = f"/chat/getFile/{self._file_path(chat, int(file_id), name)}" if numeric else None
+        sent = wanted is not None and any(
+            e["type"] == "file" and e["value"].endswith(wanted) for e in chat.feed.events
+        )
+        found = self.files(int(file_id)) if sent and self.files is not None else None
+        if found is None:
+            raise CallboardError("file.unknown", f"No file {file_id} was sent in this chat.")
+        return found
