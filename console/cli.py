@@ -41,9 +41,12 @@ def cmd_server(args: argparse.Namespace) -> int:
         print(f"callboard server: {error}", file=sys.stderr)
         return 2
     if args.demo:
+        from console.server.library_demo import load_demo_libraries
+
         data = demo_data()
         store = SqliteStore(settings.database)
         load_directory(store, data)
+        load_demo_libraries(store)
         store.close()
     url = f"http://{args.host}:{args.port}"
     if not args.quiet:
