@@ -21,6 +21,7 @@ from console.core.responses import MAX_NAME_CHARS
 from console.core.search import MAX_QUERY_CHARS, search_terms
 from console.server.contact_center import Agent
 from console.server.store import SqliteStore
+from console.server.text_search import FullTextIndex
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS faq_databases (
@@ -36,22 +37,25 @@ CREATE TABLE IF NOT EXISTS faq_entries (
     question TEXT NOT NULL,
     answer TEXT NOT NULL,
     updated_by TEXT NOT NULL,
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    scope TEXT GENERATED ALWAYS AS ('database' || database_id) VIRTUAL
 );
 CREATE INDEX IF NOT EXISTS faq_entries_database ON faq_entries(database_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS faq_fts USING fts5(
-    question, answer, content='faq_entries', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+    question, answer, scope, content='faq_entries', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2', prefix='2 3'
 );
 CREATE TRIGGER IF NOT EXISTS faq_fts_insert AFTER INSERT ON faq_entries BEGIN
-    INSERT INTO faq_fts(rowid, question, answer) VALUES (new.id, new.question, new.answer);
+    INSERT INTO faq_fts(rowid, question, answer, scope) VALUES (new.id, new.question, new.answer, new.scope);
 END;
 CREATE TRIGGER IF NOT EXISTS faq_fts_delete AFTER DELETE ON faq_entries BEGIN
-    INSERT INTO faq_fts(faq_fts, rowid, question, answer) VALUES ('delete', old.id, old.question, old.answer);
+    INSERT INTO faq_fts(faq_fts, rowid, question, answer, scope)
+    VALUES ('delete', old.id, old.question, old.answer, old.scope);
 END;
 CREATE TRIGGER IF NOT EXISTS faq_fts_update AFTER UPDATE ON faq_entries BEGIN
-    INSERT INTO faq_fts(faq_fts, rowid, question, answer) VALUES ('delete', old.id, old.question, old.answer);
-    INSERT INTO faq_fts(rowid, question, answer) VALUES (new.id, new.question, new.answer);
+    INSERT INTO faq_fts(faq_fts, rowid, question, answer, scope)
+    VALUES ('delete', old.id, old.question, old.answer, old.scope);
+    INSERT INTO faq_fts(rowid, question, answer, scope) VALUES (new.id, new.question, new.answer, new.scope);
 END;
 """
 
@@ -69,6 +73,10 @@ class FaqLibrary:
     def __init__(self, store: SqliteStore) -> None:
         self.store = store
         store.add_schema(SCHEMA)
+        self.index = FullTextIndex(
+            store, "faq_fts", f"bm25(faq_fts, {QUESTION_WEIGHT}, {ANSWER_WEIGHT}, 0.0)",
+            columns="{question answer}", titles="{question}",
+        )
 
     # -- reading -------------------------------------------------------------------------
     def databases(self) -> list[dict[str, Any]]:
@@ -79,6 +87,9 @@ class FaqLibrary:
                 " FROM faq_databases d ORDER BY lower(d.name)"
             )
         ]
+
+    def _rows(self) -> int:
+        return self.store.rows("SELECT count(*) FROM faq_entries")[0][0]
 
     def _database(self, database_id: int) -> tuple[int, str, str]:
         rows = self.store.rows("SELECT id, name, description FROM faq_databases WHERE id = ?", (database_id,))
@@ -117,12 +128,13 @@ class FaqLibrary:
     def search(self, text: str, databases: list[int] | None = None, limit: int = 20) -> list[dict[str, Any]]:
         """Entries matching ``text``, best first (BM25), in the chosen databases (None: all).
 
-        Entries holding every word come first, then those holding some of them.
+        Entries holding every word come first, then those holding some of them
+        (``console.server.text_search`` says how the work per search is bounded).
         """
         if len(text) > MAX_QUERY_CHARS:
             raise CallboardError("search.query_too_long", f"Search for at most {MAX_QUERY_CHARS} characters.")
+        known = {d for (d,) in self.store.rows("SELECT id FROM faq_databases")}
         if databases is not None:
-            known = {d for (d,) in self.store.rows("SELECT id FROM faq_databases")}
             missing = [d for d in databases if d not in known]
             if missing:
                 raise CallboardError("faq.database_not_found", f"No FAQ database {missing[0]}.")
@@ -130,28 +142,20 @@ class FaqLibrary:
         limit = max(1, min(limit, MAX_SEARCH_RESULTS))
         if query.empty or databases == []:
             return []
-        where, params = "", ()
-        if databases is not None:
-            where = f" AND e.database_id IN ({','.join('?' * len(databases))})"
-            params = tuple(databases)
-        sql = (
-            f"SELECT e.id, bm25(faq_fts, {QUESTION_WEIGHT}, {ANSWER_WEIGHT}) AS score"
-            " FROM faq_fts JOIN faq_entries e ON e.id = faq_fts.rowid"
-            f" WHERE faq_fts MATCH ?{where} ORDER BY score, e.id LIMIT ?"
+        ranked = self.index.search(
+            query, rows=self._rows(), limit=limit,
+            scopes=None if databases is None or set(databases) >= known else [f"database{d}" for d in databases],
         )
-        ranked: dict[int, float] = {}
-        for expression in (query.all_words, query.any_word) if len(query.terms) > 1 else (query.all_words,):
-            for eid, score in self.store.rows(sql, (expression, *params, limit)):
-                ranked.setdefault(eid, score)
-            if len(ranked) >= limit:
-                break
         order = list(ranked)[:limit]
         if not order:
             return []
         rows = {r[0]: r for r in self.store.rows(
             self._ENTRY_SQL + f" WHERE e.id IN ({','.join('?' * len(order))})", tuple(order)
         )}
-        return [{**self._entry_view(rows[eid]), "score": -ranked[eid]} for eid in order if eid in rows]
+        return [
+            {**self._entry_view(rows[eid]), "score": None if ranked[eid] is None else -ranked[eid]}
+            for eid in order if eid in rows
+        ]
 
     # -- supervisors change them ---------------------------------------------------------------
     @staticmethod
@@ -197,6 +201,7 @@ class FaqLibrary:
         self._database(database_id)
         self._supervisor(agent)
         self.store.execute("DELETE FROM faq_databases WHERE id = ?", (database_id,))
+        self.index.changed()
 
     @staticmethod
     def _entry_fields(question: str, answer: str) -> tuple[str, str]:
@@ -220,6 +225,7 @@ class FaqLibrary:
             "INSERT INTO faq_entries(database_id, question, answer, updated_by, updated_at) VALUES (?,?,?,?,?)",
             (database_id, question, answer, agent.username, time.time()),
         )
+        self.index.changed()
         return self.entry(eid)
 
     def update_entry(self, agent: Agent, entry_id: int, database_id: int | None, question: str, answer: str
@@ -233,12 +239,14 @@ class FaqLibrary:
             " WHERE id = ?",
             (target, question, answer, agent.username, time.time(), entry_id),
         )
+        self.index.changed()
         return self.entry(entry_id)
 
     def delete_entry(self, agent: Agent, entry_id: int) -> None:
         self.entry(entry_id)
         self._supervisor(agent)
         self.store.execute("DELETE FROM faq_entries WHERE id = ?", (entry_id,))
+        self.index.changed()
 
 
 # -- loading FAQ databases from a data file (the demo's) ----------------------------------------

@@ -40,6 +40,7 @@ from console.core.responses import (
 from console.core.search import MAX_QUERY_CHARS, search_terms
 from console.server.contact_center import Agent, ContactCenter
 from console.server.store import SqliteStore
+from console.server.text_search import FullTextIndex
 from console.wire import MAX_MESSAGE_CHARS
 
 SCHEMA = """
@@ -86,7 +87,9 @@ CREATE TABLE IF NOT EXISTS responses (
     file_id INTEGER REFERENCES response_files(id),
     shortcut TEXT,
     created_by TEXT NOT NULL,
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    search_text TEXT GENERATED ALWAYS AS (body || ' ' || url) VIRTUAL,
+    scope TEXT GENERATED ALWAYS AS ('library' || library_id) VIRTUAL
 );
 CREATE INDEX IF NOT EXISTS responses_library ON responses(library_id);
 CREATE UNIQUE INDEX IF NOT EXISTS responses_shortcut ON responses(library_id, shortcut) WHERE shortcut IS NOT NULL;
@@ -97,22 +100,22 @@ CREATE TABLE IF NOT EXISTS response_favorites (
     PRIMARY KEY (username, response_id)
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS responses_fts USING fts5(
-    title, body, shortcut, content='responses', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+    title, search_text, shortcut, scope, content='responses', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2', prefix='2 3'
 );
 CREATE TRIGGER IF NOT EXISTS responses_fts_insert AFTER INSERT ON responses BEGIN
-    INSERT INTO responses_fts(rowid, title, body, shortcut)
-    VALUES (new.id, new.title, new.body || ' ' || new.url, coalesce(new.shortcut, ''));
+    INSERT INTO responses_fts(rowid, title, search_text, shortcut, scope)
+    VALUES (new.id, new.title, new.search_text, new.shortcut, new.scope);
 END;
 CREATE TRIGGER IF NOT EXISTS responses_fts_delete AFTER DELETE ON responses BEGIN
-    INSERT INTO responses_fts(responses_fts, rowid, title, body, shortcut)
-    VALUES ('delete', old.id, old.title, old.body || ' ' || old.url, coalesce(old.shortcut, ''));
+    INSERT INTO responses_fts(responses_fts, rowid, title, search_text, shortcut, scope)
+    VALUES ('delete', old.id, old.title, old.search_text, old.shortcut, old.scope);
 END;
 CREATE TRIGGER IF NOT EXISTS responses_fts_update AFTER UPDATE ON responses BEGIN
-    INSERT INTO responses_fts(responses_fts, rowid, title, body, shortcut)
-    VALUES ('delete', old.id, old.title, old.body || ' ' || old.url, coalesce(old.shortcut, ''));
-    INSERT INTO responses_fts(rowid, title, body, shortcut)
-    VALUES (new.id, new.title, new.body || ' ' || new.url, coalesce(new.shortcut, ''));
+    INSERT INTO responses_fts(responses_fts, rowid, title, search_text, shortcut, scope)
+    VALUES ('delete', old.id, old.title, old.search_text, old.shortcut, old.scope);
+    INSERT INTO responses_fts(rowid, title, search_text, shortcut, scope)
+    VALUES (new.id, new.title, new.search_text, new.shortcut, new.scope);
 END;
 """
 
@@ -122,7 +125,7 @@ DEFAULT_FILE_LIMIT = 5 * 1024 * 1024
 ORPHAN_FILE_SECONDS = 24 * 3600.0
 """Uploads no response uses are deleted after this long (unless a visitor received them)."""
 TITLE_WEIGHT, TEXT_WEIGHT, SHORTCUT_WEIGHT = 5.0, 1.0, 3.0
-"""BM25 column weights: a word in the title counts five times one in the text."""
+"""BM25 column weights: a word in the title counts five times one in the text (or URL)."""
 MAX_SEARCH_RESULTS = 50
 
 _VIEW_SQL = (
@@ -164,6 +167,10 @@ class ResponseLibrary:
         self.center = center
         self.file_limit = file_limit
         store.add_schema(SCHEMA)
+        self.index = FullTextIndex(
+            store, "responses_fts", f"bm25(responses_fts, {TITLE_WEIGHT}, {TEXT_WEIGHT}, {SHORTCUT_WEIGHT}, 0.0)",
+            columns="{title search_text shortcut}", titles="{title shortcut}",
+        )
         self._libraries: dict[int, Library] = {}
         self._reload_libraries()
 
@@ -178,6 +185,10 @@ class ResponseLibrary:
             lid: Library(lid, name, owner, tuple(grants.get(lid, ())))
             for lid, name, owner in self.store.rows("SELECT id, name, owner FROM response_libraries")
         }
+        self._sizes: dict[int, int] = dict(self.store.rows(
+            "SELECT library_id, count(*) FROM responses GROUP BY library_id"
+        ))
+        """Responses per library: search picks how to narrow to the visible ones by it."""
 
     # -- who sees and edits what ----------------------------------------------------------------
     def visible_libraries(self, agent: Agent) -> list[Library]:
@@ -300,7 +311,8 @@ class ResponseLibrary:
     def search(self, agent: Agent, text: str, limit: int = 20) -> list[dict[str, Any]]:
         """Responses matching ``text`` in title, text or shortcut, best first (BM25).
 
-        Responses holding every word come first, then those holding some of them.
+        Responses holding every word come first, then those holding some of them
+        (``console.server.text_search`` says how the work per search is bounded).
         """
         if len(text) > MAX_QUERY_CHARS:
             raise CallboardError("search.query_too_long", f"Search for at most {MAX_QUERY_CHARS} characters.")
@@ -309,18 +321,16 @@ class ResponseLibrary:
         ids = self._visible_ids(agent)
         if query.empty or not ids:
             return []
-        marks = ",".join("?" * len(ids))
-        sql = (
-            f"SELECT r.id, bm25(responses_fts, {TITLE_WEIGHT}, {TEXT_WEIGHT}, {SHORTCUT_WEIGHT}) AS score"
-            " FROM responses_fts JOIN responses r ON r.id = responses_fts.rowid"
-            f" WHERE responses_fts MATCH ? AND r.library_id IN ({marks}) ORDER BY score, r.id LIMIT ?"
-        )
-        ranked: dict[int, float] = {}
-        for expression in (query.all_words, query.any_word) if len(query.terms) > 1 else (query.all_words,):
-            for rid, score in self.store.rows(sql, (expression, *ids, limit)):
-                ranked.setdefault(rid, score)
-            if len(ranked) >= limit:
-                break
+        visible = sum(self._sizes.get(lid, 0) for lid in ids)
+        narrow: dict[str, Any] = {}
+        if visible < sum(self._sizes.values()):
+            if visible * 2 < sum(self._sizes.values()):
+                narrow["scopes"] = [f"library{lid}" for lid in ids]
+            else:
+                narrow["join"] = "JOIN responses r ON r.id = responses_fts.rowid"
+                narrow["where"] = f" AND r.library_id IN ({','.join('?' * len(ids))})"
+                narrow["params"] = tuple(ids)
+        ranked = self.index.search(query, rows=sum(self._sizes.values()), limit=limit, **narrow)
         order = list(ranked)[:limit]
         if not order:
             return []
@@ -329,7 +339,7 @@ class ResponseLibrary:
             _VIEW_SQL + f" WHERE r.id IN ({','.join('?' * len(order))})", tuple(order)
         )}
         return [
-            {**self._view(rows[rid], agent, favorites), "score": -ranked[rid]}
+            {**self._view(rows[rid], agent, favorites), "score": None if ranked[rid] is None else -ranked[rid]}
             for rid in order if rid in rows
         ]
 
@@ -403,6 +413,8 @@ class ResponseLibrary:
             (library.id, fields.category_id, fields.kind, fields.title, fields.body, fields.url,
              fields.file_id, fields.shortcut, agent.username, time.time()),
         )
+        self._sizes[library.id] = self._sizes.get(library.id, 0) + 1
+        self.index.changed()
         return self.get(agent, rid)
 
     def update(self, agent: Agent, response_id: int, fields: ResponseFields) -> dict[str, Any]:
@@ -417,6 +429,7 @@ class ResponseLibrary:
             (fields.category_id, fields.kind, fields.title, fields.body, fields.url, fields.file_id,
              fields.shortcut, time.time(), response_id),
         )
+        self.index.changed()
         if old_file is not None and old_file != fields.file_id:
             self._drop_file_if_unused(old_file)
         return self.get(agent, response_id)
@@ -425,6 +438,8 @@ class ResponseLibrary:
         row = self._visible_row(agent, response_id)
         self._library(agent, row[1], edit=True)
         self.store.execute("DELETE FROM responses WHERE id = ?", (response_id,))
+        self._sizes[row[1]] = max(0, self._sizes.get(row[1], 1) - 1)
+        self.index.changed()
         if row[9] is not None:
             self._drop_file_if_unused(row[9])
 
@@ -565,6 +580,7 @@ class ResponseLibrary:
         )]
         self.store.execute("DELETE FROM response_libraries WHERE id = ?", (library.id,))
         self._reload_libraries()
+        self.index.changed()
         for fid in files:
             self._drop_file_if_unused(fid)
 

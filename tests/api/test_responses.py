@@ -302,7 +302,7 @@ def test_search_as_you_type_matches_word_beginnings(server: Harness, searchable:
 def test_search_puts_responses_with_every_word_before_those_with_some(server: Harness, searchable: dict[str, int]):
     titles_found = [r["title"] for r in search(server, server.login("alice"), "30 days refund")]
     assert titles_found[0] == "Refund policy"  # the only one holding all three words
-    assert set(titles_found) == {"Refund policy", "Delivery times", "Invoice terms"}
+    assert {"Delivery times", "Invoice terms", "Goodbye"} == set(titles_found[1:])  # "day" is a form of "days"
 
 
 def test_search_covers_shortcuts_and_only_what_the_agent_may_see(server: Harness, searchable: dict[str, int]):

@@ -9,11 +9,19 @@ import pytest
 from console.core.search import MAX_TERMS, search_terms
 
 
-def test_words_become_quoted_prefix_terms():
+def test_the_word_being_typed_is_a_prefix_and_the_words_before_it_are_whole():
     query = search_terms("Refund polic")
     assert query.terms == ("refund", "polic")
-    assert query.all_words == '"refund"* AND "polic"*'
-    assert query.any_word == '"refund"* OR "polic"*'
+    assert query.all_words == '"refund" AND "polic"*'
+    assert query.any_word == '"refund" OR "polic"*'
+
+
+def test_a_space_after_the_last_word_makes_it_whole():
+    assert search_terms("refund policy ").all_words == '"refund" AND "policy"'
+
+
+def test_a_single_character_is_a_whole_word_not_a_prefix():
+    assert search_terms("vitamin c").all_words == '"vitamin" AND "c"'
 
 
 def test_punctuation_and_operators_are_plain_words():
@@ -42,8 +50,25 @@ def test_any_input_gives_a_query_fts5_accepts(text):
         db.execute("SELECT * FROM t WHERE t MATCH ?", (query.any_word,)).fetchall()
 
 
-def test_accents_match_either_way_with_the_tokenizer_used():
+def matches(document: str, text: str) -> bool:
+    """Whether ``text`` finds ``document`` with the tokenizer the server's indexes use."""
     db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE t USING fts5(a, tokenize='unicode61 remove_diacritics 2')")
-    db.execute("INSERT INTO t VALUES ('Café crème')")
-    assert db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (search_terms("cafe creme").all_words,)).fetchone()[0] == 1
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(a, tokenize='porter unicode61 remove_diacritics 2')")
+    db.execute("INSERT INTO t VALUES (?)", (document,))
+    return db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (search_terms(text).all_words,)).fetchone()[0] == 1
+
+
+def test_accents_match_either_way():
+    assert matches("Café crème", "cafe creme")
+    assert matches("Cafe creme", "café crème")
+
+
+@pytest.mark.parametrize("document, text", [
+    ("Your refunds were issued", "refund "),
+    ("We refunded the charge", "refund charg"),
+    ("Delivery takes three days", "delivered"),
+    ("Returns of damaged items", "return damaged item"),
+    ("Refund policy", "refund polic"),
+])
+def test_whole_words_match_their_other_forms(document, text):
+    assert matches(document, text)
