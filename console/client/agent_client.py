@@ -63,10 +63,16 @@ class AgentClient:
         await self._http.aclose()
 
     # -- plumbing ---------------------------------------------------------------------
-    async def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    async def _call(self, method: str, path: str, body: dict[str, Any] | None = None, *,
+                    params: dict[str, Any] | None = None, content: bytes | None = None,
+                    content_type: str = "application/octet-stream") -> Any:
+        """One API call; ``content`` sends raw bytes (file uploads) instead of a JSON ``body``."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        if content is not None:
+            headers["Content-Type"] = content_type
         try:
-            response = await self._http.request(method, f"/api/v1{path}", json=body, headers=headers)
+            response = await self._http.request(method, f"/api/v1{path}", json=body, params=params,
+                                                content=content, headers=headers)
         except httpx.TransportError as exc:
             raise ServerUnreachable(f"Cannot reach the server at {self.base_url}: {exc.__class__.__name__}") from exc
         if response.status_code == 204:
