@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from console.client import AgentClient, ApiError, ConnectionState
 from console.client.dialer import Dialer, DialResult, SimulatedDialer
+from console.client.library import LibraryClient
 from console.tui.dialogs import NO_CODE, ConfirmDialog, StatusPicker, TransferDialog, WrapUpDialog
 from console.tui.model import (
     CONNECTED,
@@ -31,7 +32,8 @@ from console.tui.model import (
 )
 from console.tui.network import ReportsWorkerErrors
 from console.tui.widgets.callback import CallbackWindow
-from console.tui.widgets.chat import ChatTabs
+from console.tui.screens.library_admin import LibraryAdminScreen
+from console.tui.widgets.chat import ChatTabs, ChatWindow
 from console.tui.widgets.connection import ConnectionBanner
 from console.tui.widgets.queue import QueueTable, QueueView
 from console.tui.widgets.status import AgentStatusBar
@@ -109,6 +111,12 @@ shown in the footer. Everything is also in the command palette (**ctrl+p**).
                 tooltip="Move to the queue list"),
         Binding("alt+c", "focus_chat", "Chat", id="focus-chat", show=False, tooltip="Move to the current chat"),
         Binding("alt+x", "sign_out", "Sign out", id="sign-out", show=False, tooltip="Sign out of the console"),
+        Binding("f3", "toggle_sidebar('responses')", "Responses", id="responses-toggle", show=False,
+                tooltip="Open or close the stored responses beside the current chat"),
+        Binding("f4", "toggle_sidebar('faq')", "e-FAQ", id="faq-toggle", show=False,
+                tooltip="Open or close the e-FAQ knowledge base beside the current chat"),
+        Binding("f6", "library_admin", "Libraries", id="library-admin", show=False,
+                tooltip="Manage system-wide responses and the e-FAQ (supervisors)"),
         *(
             Binding(f"alt+{n}", f"switch_chat({n})", f"Chat {n}", id=f"chat-{n}", show=False,
                     tooltip=f"Show conversation number {n} (chat or callback)")
@@ -318,6 +326,8 @@ shown in the footer. Everything is also in the command palette (**ctrl+p**).
 
     @on(ChatTabs.ActiveChanged)
     def _active_chat_changed(self) -> None:
+        window = self.query_one(ChatTabs).active
+        self.set_class(isinstance(window, ChatWindow) and window.sidebar is not None, "-sidebar-open")
         self.refresh_bindings()
 
     # -- actions ---------------------------------------------------------------------------
@@ -337,7 +347,18 @@ shown in the footer. Everything is also in the command palette (**ctrl+p**).
             return any(w.unread for w in self.query_one(ChatTabs).windows)
         if action == "switch_chat":
             return len(self.query_one(ChatTabs).windows) >= int(parameters[0])  # type: ignore[call-overload]
+        if action == "toggle_sidebar":
+            return isinstance(self.query_one(ChatTabs).active, ChatWindow)
+        if action == "library_admin":
+            return self.state.user.role == "supervisor"
         return True
+
+    def action_toggle_sidebar(self, which: str) -> None:
+        if isinstance(window := self.query_one(ChatTabs).active, ChatWindow):
+            window.toggle_sidebar("faq" if which == "faq" else "responses")
+
+    def action_library_admin(self) -> None:
+        self.app.push_screen(LibraryAdminScreen(LibraryClient(self.client)))
 
     def action_change_status(self) -> None:
         current = self.state.status.status if self.state.status else None
