@@ -14,6 +14,9 @@ constructor may point elsewhere)::
     [dialer]
     command = "xdg-open tel:{number}"   # absent: the simulated dialer
 
+    [faq]
+    databases = ["Products and orders"]   # absent: search every e-FAQ database
+
 A missing file means defaults. A broken one is reported to the user and ignored; the
 console never refuses to start over its settings.
 """
@@ -48,6 +51,8 @@ class Config:
     """Binding id -> comma-separated keys, handed to ``App.set_keymap``."""
     dialer_command: str = ""
     """How Make Call places the call (``console.client.dialer``); empty: simulated."""
+    faq_databases: list[str] | None = None
+    """Names of the e-FAQ databases the sidebar searches; None: all of them."""
 
     def to_toml(self) -> dict[str, object]:
         data: dict[str, object] = {"server_url": self.server_url, "username": self.username, "theme": self.theme}
@@ -55,6 +60,8 @@ class Config:
             data["keymap"] = dict(self.keymap)
         if self.dialer_command:
             data["dialer"] = {"command": self.dialer_command}
+        if self.faq_databases is not None:
+            data["faq"] = {"databases": list(self.faq_databases)}
         return data
 
 
@@ -95,6 +102,13 @@ def load_config(path: Path) -> Config:
     if not isinstance(dialer, dict) or not isinstance(dialer.get("command", ""), str):
         raise ConfigError(f'{path}: [dialer] command is a string, e.g. command = "xdg-open tel:{{number}}".')
     config.dialer_command = dialer.get("command", "")
+    faq = data.get("faq", {})
+    databases = faq.get("databases") if isinstance(faq, dict) else None
+    if not isinstance(faq, dict) or (databases is not None and not (
+        isinstance(databases, list) and all(isinstance(d, str) for d in databases)
+    )):
+        raise ConfigError(f'{path}: [faq] databases is a list of names, e.g. databases = ["Products and orders"].')
+    config.faq_databases = databases
     return config
 
 
