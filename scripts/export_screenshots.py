@@ -31,12 +31,15 @@ sys.path.insert(0, str(ROOT))
 from console.client.dialer import SimulatedDialer  # noqa: E402
 from console.server import contact_center, events, web_callbacks, web_chats  # noqa: E402
 from console.server.directory import demo_data, load_directory  # noqa: E402
+from console.server.library_demo import load_demo_libraries  # noqa: E402
 from console.server.runner import ServerThread, free_port  # noqa: E402
 from console.server.store import SqliteStore  # noqa: E402
 from console.tui.app import CallboardApp  # noqa: E402
 from console.tui.screens import AgentScreen  # noqa: E402
 from console.tui.widgets.callback import CallbackWindow  # noqa: E402
 from console.tui.widgets.chat import ChatTabs  # noqa: E402
+from console.tui.widgets.faq import FaqPanel  # noqa: E402
+from console.tui.widgets.responses import ResponsesPanel  # noqa: E402
 from console.tui.widgets.queue import QueueView  # noqa: E402
 
 START = calendar.timegm((2026, 3, 2, 9, 41, 0))
@@ -178,6 +181,7 @@ async def export(out: Path, data_dir: Path) -> list[str]:
     script_server_time(clock)
     store = SqliteStore(data_dir / "callboard.sqlite3")
     load_directory(store, demo_data())
+    load_demo_libraries(store)
     store.close()
     try:
         server = ServerThread(data_dir, port=PREFERRED_PORT).start()
@@ -259,8 +263,25 @@ async def export(out: Path, data_dir: Path) -> list[str]:
                 await settle(pilot)
                 shoot(app, "agent-80x24.svg")
 
-                # Callbacks: Dana could not be reached and sleeps in Sales; Alicia calls Cal.
+                # The sidebars beside Vera's chat: the e-FAQ has her answer, Responses the words.
                 await pilot.resize_terminal(*SIZE)
+                window = app.screen.query_one(ChatTabs).active
+                await pilot.press("alt+c", "f4", *"charged twice")
+                faq = await wait_for(pilot, lambda: window.query(FaqPanel).first(None), "the e-FAQ sidebar")
+                await wait_for(pilot, lambda: faq.results, "e-FAQ results")
+                await pilot.press("down", "enter")
+                await settle(pilot)
+                app.clear_notifications()
+                shoot(app, "agent-faq.svg")
+                await pilot.press("f3", *"invoice")
+                responses = await wait_for(pilot, lambda: window.query(ResponsesPanel).first(None), "the sidebar")
+                await wait_for(pilot, lambda: responses.results, "response search results")
+                await pilot.press("down")
+                await settle(pilot)
+                shoot(app, "agent-responses.svg")
+                await pilot.press("f3")  # closes it again
+
+                # Callbacks: Dana could not be reached and sleeps in Sales; Alicia calls Cal.
                 await vera.typing(False)
                 dana, cal = CallbackRequester(http, "Dana Whitfield"), CallbackRequester(http, "Cal Caller")
                 clock.advance(20)

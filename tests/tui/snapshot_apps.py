@@ -144,3 +144,101 @@ def agent_screen_app(config_dir: Path) -> CannedAgentApp:
 
 def callback_screen_app(config_dir: Path) -> CannedCallbackApp:
     return CannedCallbackApp(config_path=config_dir / "config.toml", clock=lambda: T0 + 95)
+
+
+# -- the chat sidebars (Responses and e-FAQ) ---------------------------------------------------------
+def canned_response(rid: int, library: int, title: str, body: str = "", *, kind: str = "message",
+                    category: int | None = None, shortcut: str | None = None, url: str = "",
+                    file: dict[str, Any] | None = None, favorite: bool = False) -> dict[str, Any]:
+    return {"id": rid, "library_id": library, "category_id": category, "kind": kind, "title": title, "body": body,
+            "url": url, "file": file, "shortcut": shortcut, "favorite": favorite, "editable": library == 1,
+            "updated_at": T0}
+
+
+CANNED_RESPONSES = [
+    canned_response(1, 1, "Parcel delayed", "Sorry {{visitor.first_name}}, your parcel is one day late.",
+                    shortcut="late"),
+    canned_response(2, 2, "Hello", "Hi {{visitor.first_name}}, this is {{agent.first_name}} from Kestrel Devices "
+                    "{{workgroup}}. How can I help you today?", category=10, shortcut="hello", favorite=True),
+    canned_response(3, 2, "Goodbye", "Thank you for chatting with Kestrel Devices, {{visitor.first_name}}.",
+                    category=10, shortcut="bye"),
+    canned_response(4, 3, "Volume discounts", "We offer volume discounts: 10% off orders of 50 units or more, "
+                    "and 20% off from 200 units.", category=20, shortcut="volume", favorite=True),
+    canned_response(5, 3, "Pricing page", "Public prices and the volume discount calculator.", kind="url",
+                    category=20, shortcut="pricing", url="https://www.kestrel-devices.example/pricing"),
+    canned_response(6, 3, "Price list 2026", "List prices with volume tiers.", kind="file", category=20,
+                    shortcut="pricelist", file={"id": 1, "name": "price-list-2026.csv", "size": 342,
+                                                "content_type": "text/csv"}),
+]
+CANNED_TREE = {
+    "libraries": [
+        {"id": 1, "name": "My Responses", "kind": "personal", "workgroups": [], "editable": True,
+         "categories": [], "responses": [CANNED_RESPONSES[0]]},
+        {"id": 2, "name": "Company", "kind": "system", "workgroups": ["Billing", "Sales", "Support"], "editable": False,
+         "categories": [{"id": 10, "name": "Greetings", "parent_id": None}], "responses": CANNED_RESPONSES[1:3]},
+        {"id": 3, "name": "Sales", "kind": "system", "workgroups": ["Sales"], "editable": False,
+         "categories": [{"id": 20, "name": "Pricing and quotes", "parent_id": None}],
+         "responses": CANNED_RESPONSES[3:]},
+    ],
+    "favorites": [2, 4],
+}
+CANNED_DATABASES = [
+    {"id": 1, "name": "Billing and accounts", "description": "", "entries": 20},
+    {"id": 2, "name": "Products and orders", "description": "", "entries": 22},
+]
+CANNED_FAQ = [
+    {"id": 31, "database_id": 1, "database": "Billing and accounts", "question": "How long do refunds take?",
+     "answer": "We issue refunds within one business day of receiving a return. Your bank then takes 3 to 5 "
+               "business days to show it.", "updated_at": T0, "score": 3.2},
+    {"id": 7, "database_id": 2, "database": "Products and orders", "question": "What is your return policy?",
+     "answer": "You can return any device within 30 days of delivery for a full refund.", "updated_at": T0,
+     "score": 1.4},
+    {"id": 32, "database_id": 1, "database": "Billing and accounts", "question": "I was charged twice for the same "
+     "order.", "answer": "We refund the duplicate at once.", "updated_at": T0, "score": 1.1},
+]
+SIDEBAR_CHAT = interaction(7, "Vera Lindqvist", "Sales", "Connected", T0 + 40, mine=True, address="vera@example.com",
+                           actions=["hold", "transfer", "disconnect"])
+
+
+def _chat_line(seq: int, ts: float, sender_type: str, name: str, text: str) -> dict[str, Any]:
+    return {"seq": seq, "ts": ts, "kind": "text", "sender_type": sender_type, "sender_name": name,
+            "sender_id": "alicia" if sender_type == "agent" else "visitor", "text": text}
+
+
+SIDEBAR_HISTORY = [
+    _chat_line(0, T0 + 30, "visitor", "Vera Lindqvist", "Hi! Do you give discounts on 60 gadgets?"),
+    system_line(1, T0 + 40, "Alicia Adams has joined the conversation."),
+]
+
+
+class CannedLibraryClient(CannedClient):
+    """Also answers the sidebars' calls (libraries, search, e-FAQ) from canned data."""
+
+    async def _call(self, method: str, path: str, body: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        query = str((kwargs.get("params") or {}).get("q", "")).lower().strip()
+        if (method, path) == ("GET", "/responses"):
+            return CANNED_TREE
+        if (method, path) == ("GET", "/responses/search"):
+            return [r for r in CANNED_RESPONSES if query in (r["title"] + " " + r["body"]).lower()]
+        if (method, path) == ("GET", "/faq/databases"):
+            return CANNED_DATABASES
+        if (method, path) == ("GET", "/faq/search"):
+            return [e for e in CANNED_FAQ if query[:5] in (e["question"] + " " + e["answer"]).lower()]
+        raise AssertionError(f"the snapshot app does not answer {method} {path}")
+
+
+class CannedSidebarApp(CannedAgentApp):
+    """Alicia chatting with Vera, the sidebars answering from canned libraries."""
+
+    interactions: ClassVar[list[dict[str, Any]] | None] = [SIDEBAR_CHAT]
+    transcripts: ClassVar[dict[str, list[dict[str, Any]]]] = {SIDEBAR_CHAT["id"]: SIDEBAR_HISTORY}
+
+    def first_screen(self) -> AgentScreen:
+        client = CannedLibraryClient(self.interactions or [], self.transcripts)
+        self._client = client
+        session = SessionResponse(token="snapshot", expires_at=T0 + 3600, user=USER)
+        return AgentScreen(client, session, events=canned_events(self.interactions), dialer=self.dialer)
+
+
+def sidebar_app(config_dir: Path) -> CannedSidebarApp:
+    return CannedSidebarApp(config_path=config_dir / "config.toml", clock=lambda: T0 + 95)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from console.tui.widgets.queue import QueueView
-from tests.tui.snapshot_apps import agent_screen_app, callback_screen_app
+from tests.tui.snapshot_apps import agent_screen_app, callback_screen_app, sidebar_app
 
 pytestmark = pytest.mark.tui
 
@@ -42,3 +42,29 @@ def test_callback_window_with_attempts_beside_a_snoozed_callback(snap_compare, t
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=show_sales_and_the_callback)
+
+
+def test_responses_sidebar_beside_a_chat_at_80_columns(snap_compare, tmp_path: Path, utc):
+    app = sidebar_app(tmp_path)
+
+    async def open_responses(pilot) -> None:
+        await pilot.pause(0.3)
+        await pilot.press("alt+c", "f3")
+        await pilot.pause(0.3)
+        await pilot.press("down", "down", "down")  # onto a favorite: its text shows below the tree
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_responses)
+
+
+def test_faq_sidebar_with_an_answer_expanded(snap_compare, tmp_path: Path, utc):
+    app = sidebar_app(tmp_path)
+
+    async def search_and_expand(pilot) -> None:
+        await pilot.pause(0.3)
+        await pilot.press("alt+c", "f4", *"refund")
+        await pilot.pause(0.5)
+        await pilot.press("down", "enter")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=search_and_expand)

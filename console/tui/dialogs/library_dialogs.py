@@ -25,6 +25,7 @@ EDITOR_CSS = """
     & > .dialog-box { width: 76; }
     .field-label { color: $text-muted; height: 1; margin-top: 1; }
     .editor-error { color: $error; height: auto; }
+    Input, TextArea, Select { background: $boost; }
 """
 
 

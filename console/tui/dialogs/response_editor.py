@@ -46,6 +46,7 @@ class ResponseEditor(Dialog[ResponseView]):
         #kind-row { height: auto; }
         #kind-row > Vertical { height: auto; width: 1fr; }
         #response-text { height: 6; }
+        Input, TextArea, Select { background: $boost; }
         #response-url, #response-file { display: none; }
         &.-url #response-url, &.-file #response-file { display: block; }
         #editor-error { color: $error; height: auto; }

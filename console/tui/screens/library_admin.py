@@ -109,7 +109,7 @@ to the agent screen.
         tree.clear()
         for library in self.libraries.values():
             granted = ", ".join(library.workgroups) or "no workgroup"
-            node = tree.root.add(Text.assemble((library.name, "bold"), (f"  {granted}", "dim")),
+            node = tree.root.add(Text.assemble((library.name, "bold"), "  ", (granted, "dim")),
                                  data=("library", library.id))
             children: dict[int | None, list] = {}
             for category in library.categories:
@@ -130,7 +130,7 @@ to the agent screen.
         keep = self._expanded_nodes(tree)
         tree.clear()
         for database in self.databases.values():
-            node = tree.root.add(Text.assemble((database.name, "bold"), (f"  {database.entries} entries", "dim")),
+            node = tree.root.add(Text.assemble((database.name, "bold"), "  ", (f"{database.entries} entries", "dim")),
                                  data=("database", database.id))
             for entry in entries.get(database.id, []):
                 node.add_leaf(entry.question, data=("entry", entry.id))

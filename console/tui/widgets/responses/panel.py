@@ -42,9 +42,11 @@ def response_label(response: ResponseView) -> Text:
     """A response in the tree: title, shortcut, and what kind of thing it sends."""
     label = Text(response.title)
     if response.shortcut:
-        label.append(f" /{response.shortcut}", "dim")
+        label.append(" ")  # spaces unstyled: a styled part's leading space is not drawn
+        label.append(f"/{response.shortcut}", "dim")
     if KIND_TAG[response.kind]:
-        label.append(KIND_TAG[response.kind], "dim italic")
+        label.append(" ")
+        label.append(KIND_TAG[response.kind].strip(), "dim italic")
     return label
 
 
