@@ -418,8 +418,8 @@ class ResponsesPanel(ReportsWorkerErrors, Vertical):
             return
         library = next((lib for lib in self.libraries if lib.id == response.library_id), None)
         if not response.editable or library is None:
-            self.notify("System-wide responses are managed by supervisors; copy it into My Responses "
-                        "with n to make your own.", severity="warning")
+            self.notify("System-wide responses are managed by supervisors; write your own version in "
+                        "My Responses with n.", severity="warning")
             return
         self.app.push_screen(ResponseEditor(self.library, library, response), self._saved)
 
