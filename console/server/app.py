@@ -22,6 +22,7 @@ from console.server.agent_api import build_agent_router, error_response
 from console.server.contact_center import ContactCenter
 from console.server.events import EventHub
 from console.server.store import SqliteStore
+from console.server.supervisor_api import build_supervisor_router
 from console.server.visitor_api import build_visitor_router
 from console.server.web_callbacks import WebCallbacks
 from console.server.web_chats import WebChats
@@ -183,6 +184,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         return error_response("server.error", "The server failed to handle this request.", 500)
 
     app.include_router(build_agent_router(center, hub), prefix="/api/v1")
+    app.include_router(build_supervisor_router(center), prefix="/api/v1/supervisor")
     visitor = build_visitor_router(chats, callbacks, settings.trusted_proxies)
     # Mounted, not included: plain Starlette routes (see build_visitor_router), so they are
     # documented in docs/visitor-api.md rather than in the OpenAPI schema.
