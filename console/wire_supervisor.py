@@ -20,6 +20,15 @@ class PriorityRequest(StrictRequest):
     """-100 to 100; higher is routed first."""
 
 
+class ServiceLevelRequest(StrictRequest):
+    """A workgroup's service-level goal, as a supervisor sets it."""
+
+    threshold: float = Field(gt=0, le=3600)
+    """Seconds within which an answer counts."""
+    target: float = Field(gt=0, lt=1)
+    abandon_treatment: Literal["ignore", "against", "favour"]
+
+
 class JoinRequest(StrictRequest):
     mode: Literal["monitor", "coach", "barge"]
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from console.core.errors import CallboardError
 from console.core.interactions import Interaction, InteractionState, InteractionType
+from console.server.queue_statistics import ServiceLevelGoal
 
 if TYPE_CHECKING:
     from console.server.contact_center import Agent, ContactCenter
@@ -65,6 +66,21 @@ class Supervision:
         stats = self.center.statistics
         assert stats is not None
         return [stats.snapshot(wg) for wg in sorted(actor.workgroups) if wg in stats.figures]
+
+    def set_goal(self, actor: "Agent", workgroup: str, goal: dict[str, Any]) -> dict[str, Any]:
+        """Changes a workgroup's service-level goal; today's figures are recounted with it."""
+        self.require_supervisor(actor)
+        stats = self.center.statistics
+        assert stats is not None
+        if workgroup not in actor.workgroups or workgroup not in stats.figures:
+            raise CallboardError("queue.not_found", f"No workgroup {workgroup!r} among yours.")
+        settings = self.center.store.workgroups().get(workgroup, {})
+        settings.update(service_level_seconds=goal["threshold"], service_level_target=goal["target"],
+                        abandon_treatment=goal["abandon_treatment"])
+        self.center.store.upsert_workgroup(workgroup, settings)
+        stats.set_goal(workgroup, ServiceLevelGoal.from_settings(settings))
+        stats.push(workgroup)
+        return stats.snapshot(workgroup)
 
     def team(self, actor: "Agent") -> list[dict[str, Any]]:
         self.require_supervisor(actor)

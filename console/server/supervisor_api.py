@@ -16,7 +16,13 @@ from console.core.errors import CallboardError
 from console.server.agent_api import Auth, check_message_length
 from console.server.contact_center import ContactCenter
 from console.wire import InteractionDetail, InteractionView, MessageRequest, TranscriptEntry, TransferRequest
-from console.wire_supervisor import JoinRequest, PriorityRequest, TeamMember, WorkgroupStatistics
+from console.wire_supervisor import (
+    JoinRequest,
+    PriorityRequest,
+    ServiceLevelRequest,
+    TeamMember,
+    WorkgroupStatistics,
+)
 
 
 def build_supervisor_router(center: ContactCenter) -> APIRouter:
@@ -27,6 +33,11 @@ def build_supervisor_router(center: ContactCenter) -> APIRouter:
     async def statistics(auth: Auth) -> list[dict[str, Any]]:
         """Figures of each of my workgroups, as the ``stats`` event carries them."""
         return supervision.statistics(auth[0])
+
+    @router.put("/workgroups/{workgroup}/service-level", response_model=WorkgroupStatistics)
+    async def service_level(workgroup: str, body: ServiceLevelRequest, auth: Auth) -> dict[str, Any]:
+        """Threshold, target and treatment of abandoned interactions; figures recounted at once."""
+        return supervision.set_goal(auth[0], workgroup, body.model_dump())
 
     @router.get("/team", response_model=list[TeamMember])
     async def team(auth: Auth) -> list[dict[str, Any]]:

@@ -417,3 +417,30 @@ def test_supervisor_transfers_a_waiting_chat_to_another_workgroup_or_agent(serve
     assert server.wait_for_alert(carol)["remote_name"] == "Moved Mia"
     r = server.http.post(f"{SUP}/interactions/{waiting['id']}/transfer", json={"workgroup": "Nowhere"}, headers=sue)
     assert r.status_code == 422 and error_of(r) == "interaction.transfer.unknown_target"
+
+
+def test_changing_the_abandon_treatment_recounts_todays_service_level(server):
+    sue = server.login("sue")
+    alice = server.login("alice", "Available")
+    _visitor, chat = connected_chat(server, alice)
+    server.act(alice, chat["id"], "disconnect")
+    gone = server.visitor()
+    server.set_status(alice, "At Lunch")
+    gone.start(name="Gone Gary")
+    server.wait_for_interaction(sue, "workgroup:Sales", lambda i: i["remote_name"] == "Gone Gary")
+    gone.exit()
+    levels = {}
+    for treatment in ("ignore", "against", "favour"):
+        r = server.http.put(f"{SUP}/workgroups/Sales/service-level", headers=sue,
+                            json={"threshold": 20, "target": 0.8, "abandon_treatment": treatment})
+        assert r.status_code == 200, r.text
+        assert r.json()["goal"]["abandon_treatment"] == treatment
+        levels[treatment] = r.json()["today"]["service_level"]
+    # One chat answered at once, one abandoned.
+    assert levels == {"ignore": 1.0, "against": 0.5, "favour": 1.0}
+    r = server.http.put(f"{SUP}/workgroups/Sales/service-level", headers=sue,
+                        json={"threshold": 20, "target": 1.5, "abandon_treatment": "ignore"})
+    assert r.status_code == 422 and error_of(r) == "request.invalid"
+    r = server.http.put(f"{SUP}/workgroups/Billing/service-level", headers=sue,
+                        json={"threshold": 20, "target": 0.8, "abandon_treatment": "ignore"})
+    assert r.status_code == 404 and error_of(r) == "queue.not_found"
