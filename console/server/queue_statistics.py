@@ -23,7 +23,13 @@ from typing import Any
 
 from console.core import erlang
 from console.core.interactions import Interaction, InteractionState, InteractionType
-from console.core.statistics import AbandonTreatment, Contact, Tally, day_start, interval_start
+from console.core.statistics import (
+    AbandonTreatment,
+    Contact,
+    Tally,
+    day_start,
+    interval_start,
+)
 from console.server.events import EventHub
 from console.server.store import Store
 
@@ -68,7 +74,7 @@ class ServiceLevelGoal:
     treatment: AbandonTreatment = AbandonTreatment.IGNORE
 
     @classmethod
-    def from_settings(cls, settings: dict[str, Any]) -> "ServiceLevelGoal":
+    def from_settings(cls, settings: dict[str, Any]) -> ServiceLevelGoal:
         return cls(
             threshold=float(settings.get("service_level_seconds", 20)),
             target=float(settings.get("service_level_target", 0.8)),

@@ -32,16 +32,16 @@ PRIORITY_RANGE = (-100, 100)
 class Supervision:
     """What supervisors do to agents and interactions of their workgroups."""
 
-    def __init__(self, center: "ContactCenter") -> None:
+    def __init__(self, center: ContactCenter) -> None:
         self.center = center
 
     # -- who may do what ----------------------------------------------------------------
     @staticmethod
-    def require_supervisor(actor: "Agent") -> None:
+    def require_supervisor(actor: Agent) -> None:
         if not actor.is_supervisor:
             raise CallboardError("permission.denied", "Only supervisors may do this.")
 
-    def agent_of(self, actor: "Agent", username: str) -> "Agent":
+    def agent_of(self, actor: Agent, username: str) -> Agent:
         """An agent of one of the supervisor's workgroups."""
         self.require_supervisor(actor)
         target = self.center.agents.get(username)
@@ -49,7 +49,7 @@ class Supervision:
             raise CallboardError("agent.not_found", f"No agent {username!r} in your workgroups.")
         return target
 
-    def interaction_of(self, actor: "Agent", interaction_id: str) -> Interaction:
+    def interaction_of(self, actor: Agent, interaction_id: str) -> Interaction:
         """An interaction in one of the supervisor's workgroups (or with one of their agents)."""
         self.require_supervisor(actor)
         interaction = self.center.interactions.get(interaction_id)
@@ -61,13 +61,13 @@ class Supervision:
                 return interaction
         raise CallboardError("interaction.not_found", f"No interaction {interaction_id} in your workgroups.")
 
-    def statistics(self, actor: "Agent") -> list[dict[str, Any]]:
+    def statistics(self, actor: Agent) -> list[dict[str, Any]]:
         self.require_supervisor(actor)
         stats = self.center.statistics
         assert stats is not None
         return [stats.snapshot(wg) for wg in sorted(actor.workgroups) if wg in stats.figures]
 
-    def set_goal(self, actor: "Agent", workgroup: str, goal: dict[str, Any]) -> dict[str, Any]:
+    def set_goal(self, actor: Agent, workgroup: str, goal: dict[str, Any]) -> dict[str, Any]:
         """Changes a workgroup's service-level goal; today's figures are recounted with it."""
         self.require_supervisor(actor)
         stats = self.center.statistics
@@ -82,12 +82,12 @@ class Supervision:
         stats.push(workgroup)
         return stats.snapshot(workgroup)
 
-    def team(self, actor: "Agent") -> list[dict[str, Any]]:
+    def team(self, actor: Agent) -> list[dict[str, Any]]:
         self.require_supervisor(actor)
         return self.center.team.rows_for(actor)
 
     # -- signing agents out ------------------------------------------------------------------
-    def sign_out(self, actor: "Agent", username: str) -> dict[str, Any]:
+    def sign_out(self, actor: Agent, username: str) -> dict[str, Any]:
         """Signs the agent out now, or when their last interaction ends (pending)."""
         target = self.agent_of(actor, username)
         if target is actor:
@@ -103,7 +103,7 @@ class Supervision:
             self.complete_sign_out(target)
         return self.center.team.row(target)
 
-    def cancel_sign_out(self, actor: "Agent", username: str) -> dict[str, Any]:
+    def cancel_sign_out(self, actor: Agent, username: str) -> dict[str, Any]:
         target = self.agent_of(actor, username)
         if target.sign_out_by is None:
             raise CallboardError("agent.no_sign_out_pending", f"No sign-out of {target.name} is pending.")
@@ -113,7 +113,7 @@ class Supervision:
         self.center.schedule_routing()
         return self.center.team.row(target)
 
-    def complete_sign_out(self, target: "Agent") -> None:
+    def complete_sign_out(self, target: Agent) -> None:
         by = self.center.agents.get(target.sign_out_by or "")
         reason = f"{by.name} signed you out." if by else "A supervisor signed you out."
         for session_id in list(target.sessions):
@@ -129,7 +129,7 @@ class Supervision:
             self.complete_sign_out(agent)
 
     # -- monitor, coach, barge ------------------------------------------------------------------
-    def join(self, actor: "Agent", interaction_id: str, mode: str) -> dict[str, Any]:
+    def join(self, actor: Agent, interaction_id: str, mode: str) -> dict[str, Any]:
         interaction = self.interaction_of(actor, interaction_id)
         if interaction.type is not InteractionType.CHAT:
             raise CallboardError("interaction.action_not_allowed", "Only chats can be monitored, coached or barged.")
@@ -158,7 +158,7 @@ class Supervision:
         center.announce(interaction)
         return self.view(actor, interaction)
 
-    def leave(self, actor: "Agent", interaction_id: str) -> dict[str, Any]:
+    def leave(self, actor: Agent, interaction_id: str) -> dict[str, Any]:
         interaction = self.interaction_of(actor, interaction_id)
         participants = self.center.participants.get(interaction.id, {})
         mode = participants.pop(actor.username, None)
@@ -174,7 +174,7 @@ class Supervision:
         self.center.announce(interaction, before=[actor.username])
         return self.view(actor, interaction)
 
-    def message(self, actor: "Agent", interaction_id: str, text: str) -> dict[str, Any]:
+    def message(self, actor: Agent, interaction_id: str, text: str) -> dict[str, Any]:
         """A coach message (to the agent only) or, barged in, a message to the chat."""
         interaction = self.interaction_of(actor, interaction_id)
         mode = self.center.participants.get(interaction.id, {}).get(actor.username)
@@ -208,13 +208,13 @@ class Supervision:
             if mode != MONITOR and name in agents
         ]
 
-    def view(self, actor: "Agent", interaction: Interaction) -> dict[str, Any]:
+    def view(self, actor: Agent, interaction: Interaction) -> dict[str, Any]:
         view = self.center.view(interaction, actor)
         view["transcript"] = self.center.store.transcript(interaction.id)
         return view
 
     # -- moving interactions ---------------------------------------------------------------------
-    def transfer(self, actor: "Agent", interaction_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def transfer(self, actor: Agent, interaction_id: str, body: dict[str, Any]) -> dict[str, Any]:
         interaction = self.interaction_of(actor, interaction_id)
         to_workgroup, to_agent = body.get("workgroup"), body.get("agent")
         if bool(to_workgroup) == bool(to_agent):
@@ -245,7 +245,7 @@ class Supervision:
         self._moved(actor, interaction, previous, connected, before, f"transferred the interaction to {where}")
         return center.view(interaction, actor)
 
-    def requeue(self, actor: "Agent", interaction_id: str) -> dict[str, Any]:
+    def requeue(self, actor: Agent, interaction_id: str) -> dict[str, Any]:
         interaction = self.interaction_of(actor, interaction_id)
         center = self.center
         previous = center.agents.get(interaction.agent or "")
@@ -256,7 +256,7 @@ class Supervision:
                     f"returned the interaction to {interaction.workgroup or 'the queue'}")
         return center.view(interaction, actor)
 
-    def _moved(self, actor: "Agent", interaction: Interaction, previous: "Agent | None", connected: bool,
+    def _moved(self, actor: Agent, interaction: Interaction, previous: Agent | None, connected: bool,
                before: set[str], what: str) -> None:
         center = self.center
         center.cancel_alert_timer(interaction.id)
@@ -278,7 +278,7 @@ class Supervision:
             self.interaction_settled(previous.username)
         center.schedule_routing()
 
-    def set_priority(self, actor: "Agent", interaction_id: str, priority: int) -> dict[str, Any]:
+    def set_priority(self, actor: Agent, interaction_id: str, priority: int) -> dict[str, Any]:
         interaction = self.interaction_of(actor, interaction_id)
         low, high = PRIORITY_RANGE
         if not low <= priority <= high:

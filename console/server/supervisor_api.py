@@ -15,7 +15,13 @@ from fastapi.responses import JSONResponse
 from console.core.errors import CallboardError
 from console.server.agent_api import Auth, check_message_length
 from console.server.contact_center import ContactCenter
-from console.wire import InteractionDetail, InteractionView, MessageRequest, TranscriptEntry, TransferRequest
+from console.wire import (
+    InteractionDetail,
+    InteractionView,
+    MessageRequest,
+    TranscriptEntry,
+    TransferRequest,
+)
 from console.wire_supervisor import (
     JoinRequest,
     PriorityRequest,

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class TeamView:
     """Rows of the team view, and who hears of their changes."""
 
-    def __init__(self, center: "ContactCenter") -> None:
+    def __init__(self, center: ContactCenter) -> None:
         self.center = center
         self.presence_of: Callable[[str], str | None] = lambda username: None
         """Desktop-chat presence of a user; the desktop-chat service plugs itself in here."""
@@ -75,7 +75,7 @@ class TeamView:
                 self.center.hub.publish(audience, "team.agent", "put", self.row(agent))
 
     # -- reading ---------------------------------------------------------------------------
-    def watchers(self, agent: "Agent") -> list[str]:
+    def watchers(self, agent: Agent) -> list[str]:
         """Signed-in supervisors sharing a workgroup with the agent (the agent themself excluded)."""
         names: set[str] = set()
         for wg in agent.workgroups:
@@ -83,7 +83,7 @@ class TeamView:
         names.discard(agent.username)
         return sorted(names)
 
-    def rows_for(self, supervisor: "Agent") -> list[dict[str, Any]]:
+    def rows_for(self, supervisor: Agent) -> list[dict[str, Any]]:
         seen: set[str] = set()
         for wg in supervisor.workgroups:
             seen.update(self.center.members.get(wg, ()))
@@ -91,7 +91,7 @@ class TeamView:
         agents = self.center.agents
         return [self.row(agents[name]) for name in sorted(seen, key=lambda n: agents[n].name)]
 
-    def row(self, agent: "Agent") -> dict[str, Any]:
+    def row(self, agent: Agent) -> dict[str, Any]:
         center = self.center
         by = center.agents.get(agent.sign_out_by) if agent.sign_out_by else None
         return {

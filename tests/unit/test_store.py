@@ -150,10 +150,9 @@ def test_feature_tables_commit_together_or_not_at_all(tmp_path):
     store = SqliteStore(tmp_path / "s.sqlite3")
     store.add_schema("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);")
     row_id = store.execute("INSERT INTO notes(text) VALUES (?)", ("kept",))
-    with pytest.raises(RuntimeError):
-        with store.transaction() as db:
-            db.execute("INSERT INTO notes(text) VALUES (?)", ("lost",))
-            raise RuntimeError("half-way")
+    with pytest.raises(RuntimeError), store.transaction() as db:
+        db.execute("INSERT INTO notes(text) VALUES (?)", ("lost",))
+        raise RuntimeError("half-way")
     store.close()
     reopened = SqliteStore(tmp_path / "s.sqlite3")
     assert reopened.rows("SELECT id, text FROM notes") == [(row_id, "kept")]
