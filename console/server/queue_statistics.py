@@ -186,18 +186,18 @@ class QueueStatistics:
         agent_counts: Callable[[str], AgentCounts],
         watchers: Callable[[str], Iterable[str]],
         handle_time_hint: Callable[[str], float | None] = lambda wg: None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.store = store
         self.hub = hub
-        self.clock = clock
+        self.clock = clock or (lambda: time.time())
         self.agent_counts = agent_counts
         """Agents of a workgroup now (from the contact center's live state)."""
         self.watchers = watchers
         """Usernames of the signed-in supervisors of a workgroup."""
         self.handle_time_hint = handle_time_hint
         """Recent average handle time when today has none yet (for the forecast)."""
-        now = clock()
+        now = self.clock()
         self.figures = {
             name: WorkgroupFigures(name, goal, interval_start(now, INTERVAL_MINUTES), day_start(now))
             for name, goal in goals.items()

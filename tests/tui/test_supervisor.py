@@ -185,5 +185,5 @@ async def test_agent_sees_who_coaches_them_and_reads_the_coaching(demo_server: S
                        what="the coach named in the chat header")
         await http.post(f"/api/v1/supervisor/interactions/{window.interaction_id}/messages",
                         json={"text": "Mention the spring sale"}, headers=sam)
-        await wait_for(pilot, lambda: any("only you see this" in str(e.render()) and "spring sale" in str(e.render())
+        await wait_for(pilot, lambda: any("the visitor does not see this" in str(e.render()) and "spring sale" in str(e.render())
                                           for e in window.query("ChatEntry")), what="the coaching in the transcript")

@@ -45,7 +45,7 @@ class ChatEntry(Widget):
         if entry.sender_type == "system":
             return Content.assemble(time_part, " · ", entry.text)
         if entry.kind == "coach":
-            text = f"(coaching, only you see this) {entry.text}"
+            text = f"(coaching — the visitor does not see this) {entry.text}"
         else:
             text = entry.text if entry.kind == "text" else f"[{entry.kind}] {entry.text}"
         sender = (entry.sender_name, self.get_visual_style("chat-entry--sender", partial=True))
