@@ -82,10 +82,13 @@ class Forecast(WireModel):
     agents_needed: int | None
 
 
-class TrendPoint(WireModel):
-    at: float
-    waiting: int
-    service_level: float | None
+class Trend(WireModel):
+    """The last hour, one point every ``step`` seconds, oldest first, the last one at ``last_at``."""
+
+    step: float = 20.0
+    last_at: float | None = None
+    waiting: list[int] = Field(default_factory=list)
+    service_level: list[float | None] = Field(default_factory=list)
 
 
 class WorkgroupStatistics(WireModel):
@@ -96,7 +99,7 @@ class WorkgroupStatistics(WireModel):
     interval: PeriodFigures
     today: PeriodFigures
     forecast: Forecast
-    trend: list[TrendPoint] = Field(default_factory=list)
+    trend: Trend = Field(default_factory=Trend)
 
 
 # -- team -----------------------------------------------------------------------

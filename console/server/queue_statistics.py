@@ -202,6 +202,9 @@ class QueueStatistics:
             name: WorkgroupFigures(name, goal, interval_start(now, INTERVAL_MINUTES), day_start(now))
             for name, goal in goals.items()
         }
+        # Keep-alives spread over the keep-alive period rather than all in the same second.
+        for n, figures in enumerate(self.figures.values()):
+            figures.last_push = now - KEEPALIVE * n / max(1, len(self.figures))
         self._offer_of: dict[str, Offer] = {}
         self._placed: dict[str, tuple[str, str | None, tuple[float, str] | None]] = {}
         self._next_trend = now
@@ -351,9 +354,13 @@ class QueueStatistics:
             "interval": {"start": figures.interval_start, **interval.to_dict()},
             "today": {"start": figures.day_start, **today.to_dict()},
             "forecast": self._forecast(figures, agents, today.average_handle_time, now),
-            "trend": [
-                {"at": at, "waiting": waiting, "service_level": level} for at, waiting, level in figures.trend
-            ],
+            # Columns rather than one object per point: a full hour is 180 points per workgroup.
+            "trend": {
+                "step": TREND_STEP,
+                "last_at": figures.trend[-1][0] if figures.trend else None,
+                "waiting": [waiting for _at, waiting, _level in figures.trend],
+                "service_level": [None if level is None else round(level, 4) for _at, _w, level in figures.trend],
+            },
         }
 
     def _forecast(self, figures: WorkgroupFigures, agents: AgentCounts, handle_time: float | None,

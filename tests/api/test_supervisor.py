@@ -444,3 +444,17 @@ def test_changing_the_abandon_treatment_recounts_todays_service_level(server):
     r = server.http.put(f"{SUP}/workgroups/Billing/service-level", headers=sue,
                         json={"threshold": 20, "target": 0.8, "abandon_treatment": "ignore"})
     assert r.status_code == 404 and error_of(r) == "queue.not_found"
+
+
+def test_the_trend_gains_a_point_every_step(server_factory, monkeypatch):
+    monkeypatch.setattr(queue_statistics, "TREND_STEP", 0.5)
+    monkeypatch.setattr(queue_statistics, "KEEPALIVE", 1.0)
+    server = server_factory()
+    sue = server.login("sue")
+    server.visitor().start(name="Trendy Tina")
+    stream = server.events(sue)
+    frame = stream.recv_until(lambda f: (s := stats_of(f, "Sales")) is not None and f["kind"] == "put"
+                              and len(s["trend"]["waiting"]) >= 2, timeout=8)
+    trend = frame["data"]["trend"]
+    assert trend["step"] == 0.5 and trend["waiting"][-1] == 1
+    assert len(trend["service_level"]) == len(trend["waiting"])

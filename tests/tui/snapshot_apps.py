@@ -172,7 +172,8 @@ def workgroup_stats(name: str, *, waiting: int, callbacks: int, snoozed: int, ol
                 "agents": {"logged_in": sum(agents), "available": agents[0], "busy": agents[1],
                            "not_available": agents[2]}},
         "interval": interval, "today": today, "forecast": forecast,
-        "trend": [{"at": T0 - 3600 + 60 * i, "waiting": w, "service_level": s} for i, (w, s) in enumerate(trend)],
+        "trend": {"step": 60.0, "last_at": T0 + 60, "waiting": [w for w, _s in trend],
+                  "service_level": [s for _w, s in trend]},
     }
 
 

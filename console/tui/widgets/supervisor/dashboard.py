@@ -164,8 +164,9 @@ class WorkgroupDetail(Vertical):
         self.query_one("#detail-periods", Static).update(
             period_line("Interval", stats.interval) + "\n" + period_line("Today", stats.today)
         )
-        self._trend("waiting", [float(p.waiting) for p in stats.trend], "{:.0f} waiting")
-        self._trend("sl", [p.service_level * 100 for p in stats.trend if p.service_level is not None], "{:.0f}%")
+        trend = stats.trend
+        self._trend("waiting", [float(w) for w in trend.waiting], "{:.0f} waiting")
+        self._trend("sl", [level * 100 for level in trend.service_level if level is not None], "{:.0f}%")
         now_waiting = stats.now.waiting_chats + stats.now.waiting_callbacks
         self.query_one("#trend-waiting-label", Label).update(f"Waiting {now_waiting:>3}, 1h")
         self.query_one("#trend-sl-label", Label).update(f"SL {percent(stats.interval.service_level):>4}, 1h")
