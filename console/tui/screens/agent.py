@@ -86,7 +86,8 @@ shown in the footer. Everything is also in the command palette (**ctrl+p**).
                 tooltip="Record a call attempt and dial"),
         Binding("alt+s", "complete_callback", "Complete", id="callback-complete",
                 tooltip="Callback Complete: visitor reached"),
-        Binding("alt+f", "fail_callback", "Failed", id="callback-fail",
+        # alt+e first: many terminals send alt+f as ESC f, which arrives as ctrl+right.
+        Binding("alt+e,alt+f", "fail_callback", "Failed", id="callback-fail",
                 tooltip="Attempt Failed: visitor not reached"),
         Binding("alt+r", "retry_later", "Retry Later", id="callback-retry-later",
                 tooltip="Snooze it back to its workgroup queue"),

@@ -47,14 +47,15 @@ class SupervisorScreen(LiveScreen):
 
 **Queues** shows each workgroup's live statistics, **Team** your agents, **Interactions**
 the chats and callbacks of your workgroups, **Monitor** the chat you joined.
-Switch with **alt+1**…**alt+4**. On an interaction: **alt+m** monitor, **alt+o** coach,
-**alt+b** barge in, **alt+l** leave, **alt+t** transfer, **alt+r** requeue, **alt+p** priority.
+Switch with **alt+1**…**alt+4** (or **F5**…**F8**). On an interaction: **alt+m** monitor, **alt+o** coach,
+**alt+j** barge in (join), **alt+l** leave, **alt+t** transfer, **alt+r** requeue, **alt+p** priority.
 Everything is also in the command palette (**ctrl+p**).
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "change_status", "Status", id="status", show=False, tooltip="Choose your own status"),
-        *(Binding(f"alt+{n}", f"show_tab('{tab}')", label, id=f"supervisor-{tab}", show=False,
+        # F5-F8 as well: some terminals turn alt+digit into other characters.
+        *(Binding(f"alt+{n},f{n + 4}", f"show_tab('{tab}')", label, id=f"supervisor-{tab}", show=False,
                   tooltip=f"Show {label}")
           for n, (tab, label) in enumerate(zip(TABS, ("Queues", "Team", "Interactions", "Monitor"), strict=True),
                                            start=1)),
@@ -62,7 +63,8 @@ Everything is also in the command palette (**ctrl+p**).
                 tooltip="Follow the selected chat silently"),
         Binding("alt+o", "join('coach')", "Coach", id="supervisor-coach",
                 tooltip="Coach the agent: only the agent sees you and your messages"),
-        Binding("alt+b", "join('barge')", "Barge", id="supervisor-barge",
+        # alt+j (join), not alt+b: many terminals send alt+b as ESC b, which arrives as ctrl+left.
+        Binding("alt+j", "join('barge')", "Barge", id="supervisor-barge",
                 tooltip="Join the chat: the visitor sees you join"),
         Binding("alt+l", "leave", "Leave", id="supervisor-leave", tooltip="Stop following the chat"),
         Binding("alt+t", "transfer", "Transfer", id="supervisor-transfer", show=False,
@@ -99,7 +101,7 @@ Everything is also in the command palette (**ctrl+p**).
         bar.agent_name = f"{self.console.user.name} · supervisor"
         bar.hint = f"{self.key_for('status', 'f2')} status · {self.key_for('help', 'f1')} help"
         self.query_one(ChatMonitor).hint_keys = {
-            "coach": self.key_for("supervisor-coach", "alt+o"), "barge": self.key_for("supervisor-barge", "alt+b"),
+            "coach": self.key_for("supervisor-coach", "alt+o"), "barge": self.key_for("supervisor-barge", "alt+j"),
         }
         self.set_interval(1.0, self._tick)
         self.follow_events()
@@ -331,7 +333,7 @@ Everything is also in the command palette (**ctrl+p**).
     @on(QueueTable.PickupRequested)
     def _pickup_requested(self, event: QueueTable.PickupRequested) -> None:
         self.notify("Supervisors follow chats rather than pick them up: enter monitors, "
-                    f"{self.key_for('supervisor-barge', 'alt+b')} barges in.", severity="information")
+                    f"{self.key_for('supervisor-barge', 'alt+j')} barges in.", severity="information")
 
     @work(exclusive=True, group="join", exit_on_error=False, name="join the chat")
     async def join_chat(self, interaction_id: str, mode: str) -> None:

@@ -76,14 +76,14 @@ class WorkgroupTable(DataTable):
         cells = self._cells(stats)
         if stats.workgroup in self.rows:
             for (key, _label), value in zip(COLUMNS, cells):
-                self.update_cell(stats.workgroup, key, value)
+                self.update_cell(stats.workgroup, key, value, update_width=True)
         else:
             self.add_row(*cells, key=stats.workgroup)
             self.sort("workgroup")
 
     def tick(self) -> None:
         for name, stats in self.stats.items():
-            self.update_cell(name, "longest", self._longest(stats))
+            self.update_cell(name, "longest", self._longest(stats), update_width=True)
 
     def _longest(self, stats: WorkgroupStatistics) -> Text:
         wait = longest_wait(stats, self.clock())

@@ -51,7 +51,7 @@ what you type. Leave with the key in the footer.
         super().__init__(id=id)
         self.view: InteractionView | None = None
         self.mode: str | None = None
-        self.hint_keys = {"coach": "alt+o", "barge": "alt+b"}
+        self.hint_keys = {"coach": "alt+o", "barge": "alt+j"}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="monitor-header"):

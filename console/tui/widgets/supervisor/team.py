@@ -99,7 +99,7 @@ class TeamTable(DataTable):
         for member in self.members:
             if member.username in self.rows:
                 self.update_cell(member.username, "time", self._time(member, now))
-                self.update_cell(member.username, "load", interactions_text(member, now))
+                self.update_cell(member.username, "load", interactions_text(member, now), update_width=True)
 
     def _time(self, member: TeamMember, now: float) -> str:
         return format_duration(now - member.status_since) if member.signed_in else ""
