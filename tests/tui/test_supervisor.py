@@ -169,7 +169,7 @@ async def test_agent_sees_who_coaches_them_and_reads_the_coaching(demo_server: S
 
     app = CallboardApp(demo_server.url, "alicia", "demo", config_path=config_file)
     async with httpx.AsyncClient(base_url=demo_server.url, timeout=10) as http, \
-            app.run_test(size=(80, 24)) as pilot:
+            app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await wait_for(pilot, lambda: isinstance(app.screen, AgentScreen) and app.screen,
                                 what="the agent screen")
         await WebVisitor(http, "Colin Coached").start("Sales")
@@ -183,6 +183,8 @@ async def test_agent_sees_who_coaches_them_and_reads_the_coaching(demo_server: S
         assert r.status_code == 200
         await wait_for(pilot, lambda: "Sam Sutherland coaching you" in str(window.query_one("#chat-detail").render()),
                        what="the coach named in the chat header")
+        await wait_for(pilot, lambda: any("Sam Sutherland is coaching you" in t for t in toasts(app)),
+                       what="a notice that Sam coaches")
         await http.post(f"/api/v1/supervisor/interactions/{window.interaction_id}/messages",
                         json={"text": "Mention the spring sale"}, headers=sam)
         await wait_for(pilot, lambda: any("the visitor does not see this" in str(e.render()) and "spring sale" in str(e.render())

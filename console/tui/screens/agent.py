@@ -195,6 +195,20 @@ shown in the footer. Everything is also in the command palette (**ctrl+p**).
         await self._sync_window(view)
         if self.state.newly_alerting(previous, view):
             self._announce_alert(view)
+        if view.agent == self.state.user.username:
+            self._announce_supervisors(view, previous)
+
+    def _announce_supervisors(self, view: InteractionView, previous: InteractionView | None) -> None:
+        """Tell the agent when a supervisor starts coaching them or barges into their chat."""
+        before = {(s.username, s.mode) for s in previous.supervisors} if previous else set()
+        for supervisor in view.supervisors:
+            if (supervisor.username, supervisor.mode) in before:
+                continue
+            if supervisor.mode == "coach":
+                text = f"{supervisor.name} is coaching you on the chat with {view.remote_name} (the visitor does not see it)."
+            else:
+                text = f"{supervisor.name} joined your chat with {view.remote_name}."
+            self.notify(text, title="Supervisor", timeout=8)
 
     async def _sync_window(self, view: InteractionView) -> None:
         """Open, update or close the chat or callback window so it matches the interaction."""
