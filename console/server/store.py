@@ -119,7 +119,7 @@ class Store(Protocol):
     def transcript(self, interaction_id: str) -> list[dict]: ...
     def transcript_lengths(self) -> dict[str, int]: ...
     def save_visitor_chat(self, participant_id: str, chat_id: str, interaction_id: str, data: dict) -> None: ...
-    def visitor_chats(self) -> list[dict]: ...
+    def visitor_chats(self, ended_after: float = 0.0) -> list[dict]: ...
     def append_visitor_event(self, participant_id: str, event: dict) -> None: ...
     def visitor_events(self, participant_id: str) -> list[dict]: ...
     def save_visitor_callback(self, participant_id: str, callback_id: str, interaction_id: str) -> None: ...
@@ -351,8 +351,16 @@ class SqliteStore:
             (participant_id, chat_id, interaction_id, json.dumps(data)),
         )
 
-    def visitor_chats(self) -> list[dict]:
-        return [json.loads(d) for (d,) in self._rows("SELECT data FROM visitor_chats")]
+    def visitor_chats(self, ended_after: float = 0.0) -> list[dict]:
+        """Chats still going, and those that ended after ``ended_after`` (older ones are never read)."""
+        return [
+            json.loads(d)
+            for (d,) in self._rows(
+                "SELECT data FROM visitor_chats WHERE json_extract(data, '$.ended_at') IS NULL"
+                " OR json_extract(data, '$.ended_at') >= ?",
+                (ended_after,),
+            )
+        ]
 
     def append_visitor_event(self, participant_id: str, event: dict) -> None:
         self._write(

@@ -157,3 +157,11 @@ def test_feature_tables_commit_together_or_not_at_all(tmp_path):
     reopened = SqliteStore(tmp_path / "s.sqlite3")
     assert reopened.rows("SELECT id, text FROM notes") == [(row_id, "kept")]
     reopened.close()
+
+
+def test_chats_that_ended_long_ago_are_not_read_back(store):
+    store.save_visitor_chat("live", "c1", "1", {"participant_id": "live", "ended_at": None})
+    store.save_visitor_chat("recent", "c2", "2", {"participant_id": "recent", "ended_at": 900.0})
+    store.save_visitor_chat("old", "c3", "3", {"participant_id": "old", "ended_at": 100.0})
+    kept = {c["participant_id"] for c in store.visitor_chats(ended_after=500.0)}
+    assert kept == {"live", "recent"}
