@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast screenshots bench server clean
+.PHONY: setup demo demo-supervisor test test-fast screenshots bench server clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -18,6 +18,9 @@ setup: $(STAMP)
 
 demo: setup
 	$(VENV)/bin/callboard demo
+
+demo-supervisor: setup
+	$(VENV)/bin/callboard demo --user sam --colleagues alicia,ben,carmen,dev,erin --interval 6 --max-visitors 10
 
 server: setup
 	$(VENV)/bin/callboard server --demo

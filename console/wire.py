@@ -85,13 +85,17 @@ class AgentStatusView(WireModel):
     status: str
     since: float
     acd_available: bool
+    sign_out_pending: bool = False
+    """A supervisor signed the agent out; it takes effect when their interactions end."""
+    sign_out_by: str | None = None
 
 
 class TranscriptEntry(WireModel):
     seq: int
     ts: float
-    kind: Literal["text", "system", "url", "file"]
-    sender_type: Literal["visitor", "agent", "system"]
+    kind: Literal["text", "system", "url", "file", "coach"]
+    """``coach``: a supervisor's message to the agent alone; the visitor never sees it."""
+    sender_type: Literal["visitor", "agent", "supervisor", "system"]
     sender_name: str
     sender_id: str
     text: str
@@ -109,6 +113,12 @@ class CallbackView(WireModel):
     retries_allowed: int
     retries_left: int
     wrap_up_codes: list[str]
+
+
+class SupervisorPresence(WireModel):
+    username: str
+    name: str
+    mode: Literal["coach", "barge"]
 
 
 class InteractionView(WireModel):
@@ -132,6 +142,10 @@ class InteractionView(WireModel):
     """Ids of the viewer's queues this interaction shows in."""
     callback: CallbackView | None = None
     """Set for callbacks: telephone, subject, attempts, snoozes, outcome."""
+    supervisors: list[SupervisorPresence] = []
+    """Supervisors coaching or barged into this chat (the agent sees them; monitoring is silent)."""
+    monitoring: str | None = None
+    """The viewer's own part as a supervisor: monitor, coach or barge; None otherwise."""
 
 
 class InteractionDetail(InteractionView):

@@ -29,18 +29,27 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from console.client.dialer import SimulatedDialer  # noqa: E402
-from console.server import contact_center, events, web_callbacks, web_chats  # noqa: E402
+from console.server import (  # noqa: E402
+    contact_center,
+    events,
+    queue_statistics,
+    supervision,
+    web_callbacks,
+    web_chats,
+)
 from console.server.directory import demo_data, load_directory  # noqa: E402
 from console.server.library_demo import load_demo_libraries  # noqa: E402
 from console.server.runner import ServerThread, free_port  # noqa: E402
 from console.server.store import SqliteStore  # noqa: E402
 from console.tui.app import CallboardApp  # noqa: E402
-from console.tui.screens import AgentScreen  # noqa: E402
+from console.tui.screens import AgentScreen, SupervisorScreen  # noqa: E402
 from console.tui.widgets.callback import CallbackWindow  # noqa: E402
 from console.tui.widgets.chat import ChatTabs  # noqa: E402
 from console.tui.widgets.faq import FaqPanel  # noqa: E402
 from console.tui.widgets.responses import ResponsesPanel  # noqa: E402
 from console.tui.widgets.queue import QueueView  # noqa: E402
+from console.tui.widgets.supervisor import ChatMonitor  # noqa: E402
+from console.tui.widgets.supervisor.dashboard import WorkgroupTable  # noqa: E402
 
 START = calendar.timegm((2026, 3, 2, 9, 41, 0))
 """Monday 2 March 2026, 09:41:00 UTC: when the story begins."""
@@ -78,7 +87,7 @@ class ScriptedTime:
 def script_server_time(clock: ScriptedClock) -> None:
     # The server reads the wall clock through its modules' ``time`` import; pointing those
     # at the scripted clock makes transcript times and state changes reproducible.
-    for module in (contact_center, events, web_chats, web_callbacks):
+    for module in (contact_center, events, web_chats, web_callbacks, queue_statistics, supervision):
         module.time = ScriptedTime(clock)  # type: ignore[attr-defined]
 
 
@@ -307,6 +316,51 @@ async def export(out: Path, data_dir: Path) -> list[str]:
                 app.clear_notifications()
                 await pilot.pause(0.2)
                 shoot(app, "agent-callback.svg")
+
+            # The supervisor's morning: Sam watches the queues fill while Alicia is busy.
+            sam = CallboardApp(server.url, "sam", "demo", config_path=config, clock=clock)
+            async with sam.run_test(size=SIZE) as pilot:
+                await wait_for(pilot, lambda: isinstance(sam.screen, SupervisorScreen)
+                               and len(sam.screen.supervision.stats) == 3, "the supervisor's figures")
+                ben = await http.post("/api/v1/session", json={"username": "ben", "password": "demo"})
+                await http.put("/api/v1/agents/me/status", json={"status": "At Lunch"},
+                               headers={"Authorization": f"Bearer {ben.json()['token']}"})
+                arrivals = ["Nora Quist", "Omar Haddad", "Lena Berg", "Ivan Petrov", "Mia Chen", "Raj Patel",
+                            "Sofia Rossi", "Jonas Weber"]
+                for n, name in enumerate(arrivals):
+                    await Visitor(http, name).start("Sales" if n % 3 else "Billing")
+                    for _ in range(2):
+                        clock.advance(20)
+                        await pilot.pause(1.1)  # the server samples the trend once a second
+                screen = sam.screen
+                table = screen.query_one(WorkgroupTable)
+                table.focus()
+                table.move_cursor(row=table.get_row_index("Sales"))
+                await settle(pilot)
+                shoot(sam, "supervisor-queues.svg")
+                await pilot.press("alt+2")
+                await settle(pilot)
+                shoot(sam, "supervisor-team.svg")
+                queues = screen.query_one(QueueView)
+                await pilot.press("alt+3")
+                queues.show_queue("workgroup:Sales")
+                await settle(pilot)
+                rows = queues.active_table
+                vera_id = next(v.id for v in screen.console.interactions.values() if v.remote_name == "Vera Lindqvist")
+                rows.focus()
+                rows.move_cursor(row=rows.get_row_index(vera_id))
+                await pilot.press("enter")
+                await wait_for(pilot, lambda: screen.query_one(ChatMonitor).mode == "monitor", "monitoring Vera")
+                await pilot.press("alt+o")
+                await wait_for(pilot, lambda: screen.query_one(ChatMonitor).mode == "coach", "coaching Alicia")
+                clock.advance(10)
+                await screen.calls.send(vera_id, "Offer Vera the refund for the duplicate charge right away.")
+                await settle(pilot)
+                shoot(sam, "supervisor-coach.svg")
+                await pilot.press("alt+1")
+                await pilot.resize_terminal(80, 24)
+                await settle(pilot)
+                shoot(sam, "supervisor-80x24.svg")
     finally:
         server.stop()
     return written

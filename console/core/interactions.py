@@ -283,6 +283,45 @@ class Interaction:
         self._end_snooze(now)
         self._enter(InteractionState.WAITING, now)
 
+    # -- a supervisor moving interactions ----------------------------------------------
+    MOVABLE = (InteractionState.WAITING, InteractionState.ALERTING, InteractionState.SNOOZED,
+               InteractionState.CONNECTED, InteractionState.HELD)
+
+    def _leave_for_queue(self, action: str, now: float) -> None:
+        if self.state not in self.MOVABLE:
+            raise self._refuse(action)
+        if self.state is InteractionState.SNOOZED:
+            self._end_snooze(now)
+        self.agent = None
+        self.declined_by.clear()
+
+    def requeue(self, now: float) -> None:
+        """Back to its workgroup queue, keeping its place (it has waited since ``queued_at``)."""
+        self._leave_for_queue("requeue", now)
+        self._enter(InteractionState.WAITING, now)
+
+    def move_to_workgroup(self, workgroup: str, now: float) -> None:
+        """A supervisor's transfer to a workgroup: it joins the end of that queue."""
+        self._leave_for_queue("transfer", now)
+        self.workgroup = workgroup
+        self.target_agent = None
+        self.queued_at = now
+        self._enter(InteractionState.WAITING, now)
+
+    def move_to_agent(self, target: str, now: float) -> None:
+        """A supervisor's transfer to one agent: it alerts them."""
+        if self.agent == target and self.state is not InteractionState.WAITING:
+            raise CallboardError("interaction.transfer.same_agent", "The interaction is already with that agent.")
+        self._leave_for_queue("transfer", now)
+        self.agent = target
+        self._enter(InteractionState.ALERTING, now)
+
+    def set_priority(self, priority: int) -> None:
+        """Higher goes first; only an interaction still waiting in its queue can be reordered."""
+        if self.state not in (InteractionState.WAITING, InteractionState.SNOOZED):
+            raise self._refuse("change the priority of")
+        self.priority = priority
+
     def dismiss(self, agent: str) -> None:
         self._require_owner(agent, "dismiss")
         if self.state is not InteractionState.DISCONNECTED:

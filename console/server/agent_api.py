@@ -61,6 +61,10 @@ STATUS_OF = {
     "callback.retries_exhausted": 409,
     "interaction.wrap_up_unknown": 422,
     "interaction.transfer.target_unavailable": 409,
+    "agent.not_signed_in": 409,
+    "agent.no_sign_out_pending": 409,
+    "supervisor.not_participating": 409,
+    "interaction.priority_out_of_range": 422,
     # Response Management and e-FAQ (console/server/library_api.py)
     "search.query_too_long": 422,
     "response.not_found": 404,

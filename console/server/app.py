@@ -25,6 +25,7 @@ from console.server.faq import FaqLibrary
 from console.server.library_api import FILE_UPLOAD_PATH, build_library_router
 from console.server.response_library import DEFAULT_FILE_LIMIT, ResponseLibrary
 from console.server.store import SqliteStore
+from console.server.supervisor_api import build_supervisor_router
 from console.server.visitor_api import build_visitor_router
 from console.server.web_callbacks import WebCallbacks
 from console.server.web_chats import WebChats
@@ -199,6 +200,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         return error_response("server.error", "The server failed to handle this request.", 500)
 
     app.include_router(build_agent_router(center, hub), prefix="/api/v1")
+    app.include_router(build_supervisor_router(center), prefix="/api/v1/supervisor")
     app.include_router(build_library_router(responses, faq), prefix="/api/v1")
     visitor = build_visitor_router(chats, callbacks, settings.trusted_proxies)
     # Mounted, not included: plain Starlette routes (see build_visitor_router), so they are

@@ -25,7 +25,10 @@ from console.core.routing import AgentAvailability, WorkgroupRouting, plan_assig
 from console.core.statuses import AGENT_NOT_ANSWERING, AVAILABLE, GONE_HOME, StatusCatalog
 from console.server.events import EventHub
 from console.server.queue_order import Assignments, QueueOrder
+from console.server.queue_statistics import AgentCounts, QueueStatistics, ServiceLevelGoal
 from console.server.store import Store
+from console.server.supervision import Supervision
+from console.server.team import TeamView
 
 MY_INTERACTIONS = "my-interactions"
 HANDLE_TIME_SAMPLES = 50
@@ -55,6 +58,13 @@ class Agent:
     idle_since: float = 0.0
     max_callbacks: int = 1
     """The agent's own callback limit; a workgroup's max assign may lower it further."""
+    sign_out_by: str | None = None
+    """The supervisor who signed the agent out while they still had interactions: the
+    sign-out takes effect when the last one ends, and until then nothing new is routed."""
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
 
     def info(self) -> dict[str, Any]:
         return {
@@ -179,6 +189,13 @@ class ContactCenter:
         self.assignments = Assignments()
         self.agents: dict[str, Agent] = {}
         self.workgroups: dict[str, Workgroup] = {}
+        self.members: dict[str, set[str]] = {}
+        """Usernames of each workgroup's members (agents and supervisors)."""
+        self.statistics: QueueStatistics | None = None
+        self.team = TeamView(self)
+        self.supervision = Supervision(self)
+        self.participants: dict[str, dict[str, str]] = {}
+        """Per interaction, supervisors monitoring, coaching or barged in: username -> mode."""
         self.interactions: dict[str, Interaction] = {}
         self.transcript_next: dict[str, int] = {}
         self.typing: dict[str, bool] = {}
@@ -189,6 +206,11 @@ class ContactCenter:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ticker: asyncio.Task | None = None
         self.visitors: VisitorChannel | None = None
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The event loop serving the contact center; None until ``start``."""
+        return self._loop
 
     # -- start and stop ------------------------------------------------------------------
     def load(self) -> None:
@@ -205,6 +227,18 @@ class ContactCenter:
             )
             for u in self.store.users()
         }
+        self.members = {name: set() for name in self.workgroups}
+        for agent in self.agents.values():
+            for wg in agent.workgroups:
+                self.members.setdefault(wg, set()).add(agent.username)
+        settings = self.store.workgroups()
+        self.statistics = QueueStatistics(
+            self.store, self.hub,
+            {name: ServiceLevelGoal.from_settings(settings.get(name, {})) for name in self.workgroups},
+            agent_counts=self.agent_counts,
+            watchers=self.supervisors_of,
+            handle_time_hint=self.average_handle_time,
+        )
         self._session_users = {}
         for token_hash, username, expires in self.store.live_sessions(now):
             if username in self.agents:
@@ -218,19 +252,22 @@ class ContactCenter:
                 interaction.agent = None
                 interaction.state = InteractionState.WAITING
                 interaction.state_since = now
-                self._save(interaction)
+                self.save(interaction)
             self.interactions[interaction.id] = interaction
             self.queue_order.update(interaction)
             self.assignments.update(interaction)
             self.transcript_next[interaction.id] = lengths.get(interaction.id, 0)
         for record in self.store.recently_ended(HANDLE_TIME_SAMPLES * 4):
             self._record_handle_time(Interaction.from_record(record))
+        self.statistics.load(self.interactions.values())
+        for interaction in self.interactions.values():
+            self.team.observe(interaction)
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         for interaction in self.interactions.values():
             if interaction.state is InteractionState.ALERTING:
-                self._arm_alert_timer(interaction)
+                self.arm_alert_timer(interaction)
             elif interaction.state is InteractionState.SNOOZED:
                 self._arm_snooze_timer(interaction)
         self._ticker = self._loop.create_task(self._tick())
@@ -249,11 +286,14 @@ class ContactCenter:
             timers.clear()
 
     async def _tick(self) -> None:
-        """Once a second: sessions that ran out end, and routing runs (waiting skills relax)."""
+        """Once a second: sessions that ran out end, routing runs (waiting skills relax),
+        and supervisors get the queue figures that changed."""
         while True:
             await asyncio.sleep(1.0)
             self.expire_sessions()
             self.route()
+            if self.statistics is not None:
+                self.statistics.tick()
 
     # -- sessions ------------------------------------------------------------------------
     def login(self, username: str, password: str) -> tuple[str, float, Agent]:
@@ -269,6 +309,7 @@ class ContactCenter:
         agent.sessions.add(token_hash)
         if agent.status == GONE_HOME:
             self._set_status(agent, AVAILABLE, now)
+        self.agent_changed(agent)
         return token, expires, agent
 
     def authenticate(self, token: str) -> tuple[Agent, str]:
@@ -316,22 +357,25 @@ class ContactCenter:
         agent.sessions.discard(token_hash)
         if not agent.sessions:
             now = time.time()
+            agent.sign_out_by = None
             self._set_status(agent, GONE_HOME, now)
-            self._return_alerts(agent, now)
+            self.return_alerts(agent, now)
+        self.agent_changed(agent)
 
-    def _return_alerts(self, agent: Agent, now: float) -> None:
+    def return_alerts(self, agent: Agent, now: float | None = None) -> None:
         """A signed-out agent cannot answer: what alerts them goes back to its queue at once.
 
         Interactions they are connected to stay theirs; they find them on signing in again.
         """
+        now = time.time() if now is None else now
         for interaction in list(self.interactions.values()):
             if interaction.state is not InteractionState.ALERTING or interaction.agent != agent.username:
                 continue
-            self._cancel_alert_timer(interaction.id)
+            self.cancel_alert_timer(interaction.id)
             interaction.alert_timed_out(now)
             interaction.declined_by.discard(agent.username)  # not a refusal: they left
-            self._save(interaction)
-            self._announce(interaction, before=[agent.username])
+            self.save(interaction)
+            self.announce(interaction, before=[agent.username])
         self.schedule_routing()
 
     # -- agent status --------------------------------------------------------------------
@@ -360,16 +404,64 @@ class ContactCenter:
         if self.statuses.is_acd_available(status_id):
             agent.idle_since = now
         self.store.set_user_status(agent.username, status_id, now)
-        self.hub.publish([agent.username], "agent.status", "put", self.status_view(agent))
+        self.publish_status(agent)
+        self.agent_changed(agent)
         self.schedule_routing()
 
+    def publish_status(self, agent: Agent) -> None:
+        self.hub.publish([agent.username], "agent.status", "put", self.status_view(agent))
+
     def status_view(self, agent: Agent) -> dict[str, Any]:
+        by = self.agents.get(agent.sign_out_by) if agent.sign_out_by else None
         return {
             "username": agent.username,
             "status": agent.status,
             "since": agent.status_since,
             "acd_available": self.statuses.is_acd_available(agent.status),
+            "sign_out_pending": agent.sign_out_by is not None,
+            "sign_out_by": by.name if by else None,
         }
+
+    def agent_changed(self, agent: Agent) -> None:
+        """Status, sign-in or load of an agent changed: supervisors' figures and team rows follow."""
+        if self.statistics is not None:
+            self.statistics.agents_changed(agent.workgroups)
+        self.team.changed(agent.username)
+
+    # -- who watches what -------------------------------------------------------------------
+    def supervisors_of(self, workgroup: str) -> list[str]:
+        """Signed-in supervisors of a workgroup: the audience of its statistics."""
+        return [
+            name for name in self.members.get(workgroup, ())
+            if (a := self.agents[name]).is_supervisor and a.sessions
+        ]
+
+    def agent_counts(self, workgroup: str) -> AgentCounts:
+        counts = AgentCounts()
+        load = self.assignments.counts
+        for name in self.members.get(workgroup, ()):
+            agent = self.agents[name]
+            if not agent.sessions or agent.is_supervisor:
+                continue
+            counts.logged_in += 1
+            available = self.routable(agent)
+            busy = (name, InteractionType.CHAT) in load or (name, InteractionType.CALLBACK) in load
+            if available:
+                counts.staffed += 1
+            if busy:
+                counts.busy += 1
+            elif available:
+                counts.available += 1
+            else:
+                counts.not_available += 1
+        return counts
+
+    def routable(self, agent: Agent) -> bool:
+        """An agent (supervisors watch, they are not routed to) in an ACD-available status,
+        and not about to be signed out by a supervisor."""
+        return (
+            not agent.is_supervisor and agent.sign_out_by is None and self.statuses.is_acd_available(agent.status)
+        )
 
     # -- views ---------------------------------------------------------------------------
     def queues_of(self, agent: Agent) -> list[dict[str, str]]:
@@ -412,6 +504,8 @@ class ContactCenter:
             "actions": self._actions(interaction, viewer),
             "queues": self.queue_ids_for(interaction, viewer),
             "callback": self._callback_view(interaction),
+            "supervisors": self.supervision.visible_to_agent(interaction),
+            "monitoring": self.participants.get(interaction.id, {}).get(viewer.username),
         }
 
     def _actions(self, interaction: Interaction, viewer: Agent) -> list[str]:
@@ -461,6 +555,21 @@ class ContactCenter:
 
     def snapshot_frames(self, agent: Agent) -> list[tuple[str, dict[str, Any]]]:
         """What a freshly connected event stream starts with."""
+        frames = self._agent_frames(agent)
+        if agent.is_supervisor:
+            frames += self.supervisor_frames(agent)
+        return frames
+
+    def supervisor_frames(self, supervisor: Agent) -> list[tuple[str, dict[str, Any]]]:
+        """A supervisor's stream also starts with the figures and the team of their workgroups."""
+        assert self.statistics is not None
+        return [
+            ("stats", {"workgroups": [self.statistics.snapshot(wg) for wg in sorted(supervisor.workgroups)
+                                      if wg in self.workgroups]}),
+            ("team", {"agents": self.team.rows_for(supervisor)}),
+        ]
+
+    def _agent_frames(self, agent: Agent) -> list[tuple[str, dict[str, Any]]]:
         return [
             ("session", {"user": agent.info(), "statuses": [s.to_dict() for s in self.statuses.statuses]}),
             ("agent.status", self.status_view(agent)),
@@ -476,16 +585,17 @@ class ContactCenter:
         ]
 
     # -- announcing ------------------------------------------------------------------------
-    def _audience(self, interaction: Interaction) -> set[str]:
-        names = {a.username for a in self.agents.values() if interaction.workgroup in a.workgroups and a.sessions}
+    def audience(self, interaction: Interaction) -> set[str]:
+        names = {n for n in self.members.get(interaction.workgroup, ()) if self.agents[n].sessions}
         for name in (interaction.agent, interaction.target_agent):
             if name:
                 names.add(name)
+        names.update(self.participants.get(interaction.id, ()))
         return names
 
-    def _announce(self, interaction: Interaction, before: Iterable[str] = ()) -> None:
+    def announce(self, interaction: Interaction, before: Iterable[str] = ()) -> None:
         """Tell every viewer, old and new, how the interaction looks to them now."""
-        audience = self._audience(interaction) | set(before)
+        audience = self.audience(interaction) | set(before)
         for username in audience:
             viewer = self.agents.get(username)
             if viewer is None or not viewer.sessions:
@@ -495,13 +605,26 @@ class ContactCenter:
             else:
                 self.hub.publish([username], "interaction", "delete", {"id": interaction.id})
 
-    def _save(self, interaction: Interaction) -> None:
+    def save(self, interaction: Interaction) -> None:
         self.store.save_interaction(
             interaction.id, interaction.state.value, interaction.workgroup, interaction.agent,
             interaction.to_record(),
         )
         self.queue_order.update(interaction)
-        self.assignments.update(interaction)
+        for username in self.assignments.update(interaction):
+            if (agent := self.agents.get(username)) is not None:
+                self.agent_changed(agent)
+        if self.statistics is not None:
+            self.statistics.observe(interaction)
+        for username in self.team.observe(interaction):
+            self.team.changed(username)
+            if self.agents[username].sign_out_by and self._loop is not None:
+                # After this change is announced: the agent hears how it ended, then is signed out.
+                self._loop.call_soon(self.supervision.interaction_settled, username)
+        if interaction.id in self.participants and interaction.state not in (
+            InteractionState.CONNECTED, InteractionState.HELD
+        ):
+            self.supervision.ended(interaction)
 
     def add_transcript(
         self, interaction: Interaction, kind: str, sender_type: str, sender_name: str, sender_id: str, text: str
@@ -513,13 +636,13 @@ class ContactCenter:
             "sender_name": sender_name, "sender_id": sender_id, "text": text,
         }
         self.store.append_transcript(interaction.id, seq, entry)
+        readers = list(self.participants.get(interaction.id, ()))
         if interaction.agent and interaction.state in (
             InteractionState.CONNECTED, InteractionState.HELD, InteractionState.DISCONNECTED
         ):
-            self.hub.publish(
-                [interaction.agent], "interaction.message", "post",
-                {"interaction_id": interaction.id, "entry": entry},
-            )
+            readers.append(interaction.agent)
+        if readers:
+            self.hub.publish(readers, "interaction.message", "post", {"interaction_id": interaction.id, "entry": entry})
         return entry
 
     # -- creating interactions (from the visitor side) --------------------------------------
@@ -567,8 +690,8 @@ class ContactCenter:
         """A new interaction enters its queue; routing will find it an agent."""
         self.interactions[interaction.id] = interaction
         self.transcript_next.setdefault(interaction.id, 0)
-        self._save(interaction)
-        self._announce(interaction)
+        self.save(interaction)
+        self.announce(interaction)
         self.schedule_routing()
 
     def workgroup_routing(self, workgroup: str) -> WorkgroupRouting:
@@ -604,7 +727,7 @@ class ContactCenter:
                 idle_since=a.idle_since,
             )
             for a in self.agents.values()
-            if a.sessions and self.statuses.is_acd_available(a.status)
+            if a.sessions and self.routable(a)
         ]
         if not pool:
             return
@@ -624,13 +747,13 @@ class ContactCenter:
         agent = self.agents[username]
         interaction.alert(username, now)
         agent.idle_since = now
-        self._save(interaction)
+        self.save(interaction)
         if self.visitors:
             self.visitors.on_alerting(interaction, agent.name)
-        self._announce(interaction)
-        self._arm_alert_timer(interaction)
+        self.announce(interaction)
+        self.arm_alert_timer(interaction)
 
-    def _arm_alert_timer(self, interaction: Interaction) -> None:
+    def arm_alert_timer(self, interaction: Interaction) -> None:
         if self._loop is None:
             return
         timeout = self.workgroup_routing(interaction.workgroup).alert_timeout_seconds
@@ -642,7 +765,7 @@ class ContactCenter:
             remaining, self._alert_timed_out, interaction.id, interaction.agent, interaction.state_since
         )
 
-    def _cancel_alert_timer(self, interaction_id: str) -> None:
+    def cancel_alert_timer(self, interaction_id: str) -> None:
         handle = self._alert_timers.pop(interaction_id, None)
         if handle:
             handle.cancel()
@@ -662,8 +785,8 @@ class ContactCenter:
         if interaction.target_agent == username:
             # A chat asked for this agent keeps waiting for them alone.
             interaction.declined_by.discard(username)
-        self._save(interaction)
-        self._announce(interaction, before=[username])
+        self.save(interaction)
+        self.announce(interaction, before=[username])
         agent = self.agents.get(username)
         if agent is not None and agent.sessions:
             self._set_status(agent, AGENT_NOT_ANSWERING, now)
@@ -677,13 +800,13 @@ class ContactCenter:
         except ValueError:
             raise CallboardError("interaction.unknown_action", f"No action {action!r}.") from None
         now = time.time()
-        before = self._audience(interaction)
+        before = self.audience(interaction)
         if kind is Action.PICKUP:
             was_snoozed = interaction.state is InteractionState.SNOOZED
             interaction.pick_up(agent.username, agent.workgroups, now)
-            self._cancel_alert_timer(interaction.id)
+            self.cancel_alert_timer(interaction.id)
             if was_snoozed:
-                self._cancel_snooze_timer(interaction.id)
+                self.cancel_snooze_timer(interaction.id)
             if interaction.callback is not None:
                 self.add_transcript(interaction, "system", "system", "System", "system",
                                     f"{agent.name} picked up the callback.")
@@ -725,7 +848,7 @@ class ContactCenter:
             self._transfer(agent, interaction, body or {}, now)
         elif kind is Action.DISCONNECT:
             interaction.disconnect(now, by_agent=agent.username)
-            self._cancel_alert_timer(interaction.id)
+            self.cancel_alert_timer(interaction.id)
             if self.visitors:
                 self.visitors.on_agent_left(interaction, agent.username, agent.name)
                 self.visitors.on_ended_by_agent(interaction)
@@ -736,8 +859,8 @@ class ContactCenter:
             agent.idle_since = now
         elif kind is Action.DISMISS:
             interaction.dismiss(agent.username)
-        self._save(interaction)
-        self._announce(interaction, before=before)
+        self.save(interaction)
+        self.announce(interaction, before=before)
         if kind is Action.DISMISS:
             self.interactions.pop(interaction.id, None)
             self.transcript_next.pop(interaction.id, None)
@@ -779,7 +902,7 @@ class ContactCenter:
             interaction, "system", "system", "System", "system",
             f"{agent.name} transferred the interaction to {target.name}.",
         )
-        self._arm_alert_timer(interaction)
+        self.arm_alert_timer(interaction)
 
     def agent_message(self, agent: Agent, interaction_id: str, text: str) -> dict[str, Any]:
         interaction = self._owned_connected(agent, interaction_id, "send a message")
@@ -826,11 +949,11 @@ class ContactCenter:
     def visitor_left(self, interaction: Interaction) -> None:
         if not interaction.is_active:
             return
-        before = self._audience(interaction)
+        before = self.audience(interaction)
         now = time.time()
-        self._cancel_alert_timer(interaction.id)
+        self.cancel_alert_timer(interaction.id)
         self.typing.pop(interaction.id, None)
-        self._cancel_snooze_timer(interaction.id)
+        self.cancel_snooze_timer(interaction.id)
         if interaction.state in (InteractionState.WAITING, InteractionState.ALERTING, InteractionState.SNOOZED):
             interaction.agent = None  # abandoned before answer: nobody keeps it
         owner = interaction.agent
@@ -843,8 +966,8 @@ class ContactCenter:
         )
         self.add_transcript(interaction, "system", "system", "System", "system", left)
         self._record_handle_time(interaction)
-        self._save(interaction)
-        self._announce(interaction, before=before)
+        self.save(interaction)
+        self.announce(interaction, before=before)
         if not owner:
             self.interactions.pop(interaction.id, None)
         self.schedule_routing()
@@ -864,11 +987,11 @@ class ContactCenter:
     def _arm_snooze_timer(self, interaction: Interaction) -> None:
         if self._loop is None or interaction.callback is None or interaction.callback.snoozed_until is None:
             return
-        self._cancel_snooze_timer(interaction.id)
+        self.cancel_snooze_timer(interaction.id)
         delay = max(0.0, interaction.callback.snoozed_until - time.time())
         self._snooze_timers[interaction.id] = self._loop.call_later(delay, self._wake, interaction.id)
 
-    def _cancel_snooze_timer(self, interaction_id: str) -> None:
+    def cancel_snooze_timer(self, interaction_id: str) -> None:
         handle = self._snooze_timers.pop(interaction_id, None)
         if handle:
             handle.cancel()
@@ -880,8 +1003,8 @@ class ContactCenter:
         if interaction is None or interaction.state is not InteractionState.SNOOZED:
             return
         interaction.wake(time.time())
-        self._save(interaction)
-        self._announce(interaction)
+        self.save(interaction)
+        self.announce(interaction)
         self.route()
 
     def _record_handle_time(self, interaction: Interaction) -> None:

@@ -22,6 +22,7 @@ from console.server.store import Store, UserRecord
 WORKGROUP_SETTINGS = (
     "chat_enabled", "skill_categories", "skill_relax_seconds", "alert_timeout_seconds",
     "callback_enabled", "callback_retries", "callback_minutes_between", "callback_max_assign", "wrap_up_codes",
+    "service_level_seconds", "service_level_target", "abandon_treatment",
 )
 
 

@@ -95,7 +95,8 @@ class Assignments:
         self.counts: dict[tuple[str, InteractionType], int] = {}
         self._held: dict[str, tuple[str, InteractionType]] = {}
 
-    def update(self, interaction: Interaction) -> None:
+    def update(self, interaction: Interaction) -> tuple[str, ...]:
+        """Call after every change; returns the agents whose load changed."""
         wanted = (
             (interaction.agent, interaction.type)
             if interaction.agent and interaction.counts_against_capacity
@@ -103,7 +104,7 @@ class Assignments:
         )
         held = self._held.get(interaction.id)
         if held == wanted:
-            return
+            return ()
         if held is not None:
             self.counts[held] -= 1
             if not self.counts[held]:
@@ -112,3 +113,4 @@ class Assignments:
         if wanted is not None:
             self.counts[wanted] = self.counts.get(wanted, 0) + 1
             self._held[interaction.id] = wanted
+        return tuple({who[0] for who in (held, wanted) if who is not None})

@@ -68,9 +68,7 @@ class WebChats:
 
     def load(self) -> None:
         cutoff = time.time() - ENDED_CHAT_RETENTION
-        for r in self.store.visitor_chats():
-            if r.get("ended_at") and r["ended_at"] < cutoff:
-                continue
+        for r in self.store.visitor_chats(ended_after=cutoff):
             feed = VisitorFeed.restore(r["participant_id"], self.store.visitor_events(r["participant_id"]))
             chat = VisitorChat(
                 r["participant_id"], r["chat_id"], r["interaction_id"], r["name"], r.get("address", ""),

@@ -23,7 +23,7 @@ from console.client.dialer import Dialer, DialerConfigError, SimulatedDialer, di
 from console.tui.config import Config, ConfigError, load_config, save_config
 from console.tui.config import config_path as resolve_config_path
 from console.tui.dialogs import HelpDialog
-from console.tui.screens import AgentScreen, LoginScreen
+from console.tui.screens import AgentScreen, LoginScreen, SupervisorScreen
 from console.tui.themes import SEMANTIC_DEFAULTS, load_themes, shipped_themes_dir, user_themes_dir
 from console.wire import SessionResponse
 
@@ -132,7 +132,9 @@ class CallboardApp(App[None]):
         self.push_screen(self.workspace_for(message.client, message.session))
 
     def workspace_for(self, client: AgentClient, session: SessionResponse) -> Screen:
-        """The main screen for a role; supervisors get their own in a later release."""
+        """The main screen for the signed-in user's role."""
+        if session.user.role == "supervisor":
+            return SupervisorScreen(client, session)
         return AgentScreen(client, session, dialer=self.dialer)
 
     def end_session(self, screen: Screen, *, sign_out: bool = False) -> None:

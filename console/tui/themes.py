@@ -39,6 +39,7 @@ SEMANTIC_DEFAULTS: dict[str, str] = {
     "visitor-message": "#5FB8E8",
     "agent-message": "#7FD19B",
     "sla-breach": "#FF5F5F",
+    "coach-message": "#E6B34A",
     "banner-offline": "#B3261E",
 }
 """Fallbacks so Textual's built-in themes still render every Callboard widget."""

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from console.client import AgentClient, ConnectionState
 from console.tui.app import CallboardApp
-from console.tui.screens import AgentScreen
+from console.tui.screens import AgentScreen, SupervisorScreen
 from console.wire import InteractionDetail, SessionResponse
 
 T0 = 1_767_225_600.0
@@ -144,6 +144,124 @@ def agent_screen_app(config_dir: Path) -> CannedAgentApp:
 
 def callback_screen_app(config_dir: Path) -> CannedCallbackApp:
     return CannedCallbackApp(config_path=config_dir / "config.toml", clock=lambda: T0 + 95)
+
+
+# -- the supervisor -------------------------------------------------------------------------
+
+SUPERVISOR = {"id": "sam", "username": "sam", "name": "Sam Sutherland", "role": "supervisor",
+              "workgroups": ["Billing", "Sales", "Support"]}
+
+
+def period(offered: int, answered: int, abandoned: int, within: int, asa: float, aht: float, longest: float,
+           level: float | None, start: float) -> dict[str, Any]:
+    return {"start": start, "offered": offered, "answered": answered, "abandoned": abandoned,
+            "answered_within": within, "average_speed_of_answer": asa, "average_handle_time": aht,
+            "longest_handle_time": longest, "service_level": level}
+
+
+def workgroup_stats(name: str, *, waiting: int, callbacks: int, snoozed: int, oldest: float | None,
+                    agents: tuple[int, int, int], interval: dict[str, Any], today: dict[str, Any],
+                    goal: tuple[float, float, str], forecast: dict[str, Any], trend: list[tuple[int, float]]
+                    ) -> dict[str, Any]:
+    return {
+        "workgroup": name, "at": T0 + 95,
+        "goal": {"threshold": goal[0], "target": goal[1], "abandon_treatment": goal[2]},
+        "now": {"waiting_chats": waiting, "waiting_callbacks": callbacks, "snoozed_callbacks": snoozed,
+                "in_progress": agents[1], "oldest_waiting_since": oldest,
+                "longest_wait": None if oldest is None else T0 + 95 - oldest,
+                "agents": {"logged_in": sum(agents), "available": agents[0], "busy": agents[1],
+                           "not_available": agents[2]}},
+        "interval": interval, "today": today, "forecast": forecast,
+        "trend": {"step": 60.0, "last_at": T0 + 60, "waiting": [w for w, _s in trend],
+                  "service_level": [s for _w, s in trend]},
+    }
+
+
+def supervisor_frames() -> list[dict[str, Any]]:
+    start = T0 - 900
+    sales = workgroup_stats(
+        "Sales", waiting=4, callbacks=1, snoozed=1, oldest=T0 + 95 - 48, agents=(1, 3, 1),
+        interval=period(23, 19, 2, 15, 14.2, 251.0, 640.0, 15 / 21, start),
+        today=period(187, 170, 9, 151, 11.8, 236.0, 1205.0, 151 / 179, T0 - 36000),
+        goal=(20, 0.8, "against"),
+        forecast={"arrivals_per_hour": 46, "average_handle_time": 236.0, "agents": 4, "traffic": 3.02,
+                  "probability_of_waiting": 0.56, "average_speed_of_answer": 134.0, "service_level": 0.53,
+                  "agents_needed": 6},
+        trend=[(w, s) for w, s in zip([1, 1, 2, 2, 3, 2, 1, 0, 1, 2, 3, 4, 5, 4, 4, 3, 4, 5, 4, 4] * 3,
+                                      [0.9, 0.88, 0.86, 0.84, 0.8, 0.78, 0.8, 0.82, 0.8, 0.77] * 6)],
+    )
+    support = workgroup_stats(
+        "Support", waiting=0, callbacks=0, snoozed=0, oldest=None, agents=(2, 1, 0),
+        interval=period(9, 9, 0, 9, 6.0, 312.0, 702.0, 1.0, start),
+        today=period(88, 85, 3, 80, 9.1, 298.0, 1502.0, 80 / 85, T0 - 36000),
+        goal=(30, 0.8, "ignore"),
+        forecast={"arrivals_per_hour": 18, "average_handle_time": 298.0, "agents": 3, "traffic": 1.49,
+                  "probability_of_waiting": 0.22, "average_speed_of_answer": 43.0, "service_level": 0.88,
+                  "agents_needed": 3},
+        trend=[(0, 1.0)] * 60,
+    )
+    billing = workgroup_stats(
+        "Billing", waiting=1, callbacks=0, snoozed=0, oldest=T0 + 95 - 71, agents=(0, 1, 1),
+        interval=period(4, 3, 0, 3, 22.0, 410.0, 655.0, 1.0, start),
+        today=period(31, 29, 1, 27, 18.0, 388.0, 990.0, 28 / 30, T0 - 36000),
+        goal=(60, 0.9, "favour"),
+        forecast={"arrivals_per_hour": 8, "average_handle_time": 388.0, "agents": 1, "traffic": 0.86,
+                  "probability_of_waiting": 0.86, "average_speed_of_answer": 2383.0, "service_level": 0.22,
+                  "agents_needed": 3},
+        trend=[(i % 3, 0.95) for i in range(60)],
+    )
+
+    def member(username: str, name: str, status: str, since: float, *, available: bool, signed_in: bool = True,
+               presence: str | None = "available", handling: list[tuple[str, str, float]] = (),
+               pending: str | None = None) -> dict[str, Any]:
+        return {"username": username, "name": name, "role": "agent", "workgroups": ["Sales"], "status": status,
+                "status_since": since, "acd_available": available, "signed_in": signed_in, "presence": presence,
+                "sign_out_pending": pending,
+                "interactions": [{"id": f"10000000{n}", "type": "chat", "state": "Connected", "workgroup": "Sales",
+                                  "remote_name": who, "since": at, "answered_at": at}
+                                 for n, (who, _kind, at) in enumerate(handling)]}
+
+    team = [
+        member("alicia", "Alicia Adams", "Available", T0 - 1400, available=True,
+               handling=[("Vera Lindqvist", "chat", T0 - 130), ("Tom Okafor", "chat", T0 + 40)]),
+        member("ben", "Ben Brooks", "At Lunch", T0 - 600, available=False, presence="away"),
+        member("carmen", "Carmen Cruz", "Available", T0 - 200, available=True,
+               handling=[("Priya Raman", "chat", T0 - 20)], pending="Sam Sutherland"),
+        member("dev", "Dev Desai", "Available", T0 + 30, available=True, presence="dnd"),
+        member("erin", "Erin Ellis", "Gone Home", T0 - 9000, available=False, signed_in=False, presence="offline"),
+    ]
+    frames = [
+        ("session", "snapshot", {"user": SUPERVISOR, "statuses": STATUSES}),
+        ("agent.status", "snapshot", {"username": "sam", "status": "Available", "since": T0, "acd_available": True}),
+        ("queues", "snapshot", {"queues": QUEUES, "interactions": []}),
+        ("stats", "snapshot", {"workgroups": [billing, sales, support]}),
+        ("team", "snapshot", {"agents": team}),
+    ]
+    return [{"seq": n, "topic": t, "kind": k, "ts": T0 + 95, "data": d} for n, (t, k, d) in enumerate(frames, 1)]
+
+
+def canned_supervisor_events():
+    async def events() -> AsyncIterator[dict[str, Any] | ConnectionState]:
+        yield ConnectionState(True)
+        for frame in supervisor_frames():
+            yield frame
+        await asyncio.Event().wait()
+
+    return events
+
+
+class CannedSupervisorApp(CallboardApp):
+    """The console signed in as Sam, a supervisor of three busy workgroups."""
+
+    def first_screen(self) -> SupervisorScreen:
+        client = AgentClient("http://127.0.0.1:9")
+        self._client = client
+        session = SessionResponse(token="snapshot", expires_at=T0 + 3600, user=SUPERVISOR)
+        return SupervisorScreen(client, session, events=canned_supervisor_events())
+
+
+def supervisor_screen_app(config_dir: Path) -> CannedSupervisorApp:
+    return CannedSupervisorApp(config_path=config_dir / "config.toml", clock=lambda: T0 + 95)
 
 
 # -- the chat sidebars (Responses and e-FAQ) ---------------------------------------------------------

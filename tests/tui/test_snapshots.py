@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from console.tui.widgets.queue import QueueView
-from tests.tui.snapshot_apps import agent_screen_app, callback_screen_app, sidebar_app
+from console.tui.widgets.supervisor.dashboard import WorkgroupTable
+from tests.tui.snapshot_apps import agent_screen_app, callback_screen_app, sidebar_app, supervisor_screen_app
 
 pytestmark = pytest.mark.tui
 
@@ -42,6 +43,29 @@ def test_callback_window_with_attempts_beside_a_snoozed_callback(snap_compare, t
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=show_sales_and_the_callback)
+
+
+def test_supervisor_dashboard_with_a_workgroup_behind_its_goal(snap_compare, tmp_path: Path):
+    app = supervisor_screen_app(tmp_path)
+
+    async def highlight_sales(pilot) -> None:
+        await pilot.pause(0.3)
+        table = pilot.app.screen.query_one(WorkgroupTable)
+        table.move_cursor(row=table.get_row_index("Sales"))
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=highlight_sales)
+
+
+def test_team_view_with_a_pending_sign_out(snap_compare, tmp_path: Path):
+    app = supervisor_screen_app(tmp_path)
+
+    async def show_team(pilot) -> None:
+        await pilot.pause(0.3)
+        await pilot.press("alt+2")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=show_team)
 
 
 def test_responses_sidebar_beside_a_chat_at_80_columns(snap_compare, tmp_path: Path, utc):

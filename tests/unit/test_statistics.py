@@ -59,3 +59,49 @@ def test_intervals_are_aligned_to_half_hours_and_days_to_midnight():
     assert time.localtime(interval_start(base))[3:6] == (9, 30, 0)
     assert time.localtime(interval_start(base, minutes=15))[3:6] == (9, 30, 0)
     assert time.localtime(day_start(base))[:6] == (2026, 3, 2, 0, 0, 0)
+
+
+def test_running_tally_equals_a_full_recount_after_contacts_change():
+    import random
+
+    from console.core.statistics import Tally
+
+    rng = random.Random(7)
+    contacts: list[Contact] = []
+    tally = Tally()
+    for _ in range(300):
+        offered = T + rng.uniform(0, 1800)
+        contact = Contact(offered)
+        contacts.append(contact)
+        tally.add(contact, threshold=20)
+    # Every contact then moves on once: answered (and maybe ended) or abandoned.
+    for i, old in enumerate(contacts):
+        roll = rng.random()
+        if roll < 0.6:
+            answered = old.offered_at + rng.uniform(0, 60)
+            new = Contact(old.offered_at, answered_at=answered,
+                          ended_at=answered + rng.uniform(10, 900) if rng.random() < 0.7 else None)
+        elif roll < 0.8:
+            new = Contact(old.offered_at, abandoned=True)
+        else:
+            continue
+        tally.add(old, threshold=20, sign=-1)
+        tally.add(new, threshold=20)
+        contacts[i] = new
+    for treatment in AbandonTreatment:
+        expected = interval_statistics(contacts, threshold=20, treatment=treatment)
+        got = tally.figures(treatment)
+        assert (got.offered, got.answered, got.abandoned, got.answered_within) == (
+            expected.offered, expected.answered, expected.abandoned, expected.answered_within)
+        assert got.average_speed_of_answer == pytest.approx(expected.average_speed_of_answer)
+        assert got.average_handle_time == pytest.approx(expected.average_handle_time)
+        assert got.longest_handle_time == expected.longest_handle_time
+        assert got.service_level == pytest.approx(expected.service_level)
+
+
+def test_an_empty_tally_shows_unknown_figures_not_zeros():
+    from console.core.statistics import Tally
+
+    figures = Tally().figures(AbandonTreatment.AGAINST)
+    assert figures.offered == 0
+    assert figures.service_level is None and figures.average_handle_time is None

@@ -150,11 +150,18 @@ def test_feature_tables_commit_together_or_not_at_all(tmp_path):
     store = SqliteStore(tmp_path / "s.sqlite3")
     store.add_schema("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);")
     row_id = store.execute("INSERT INTO notes(text) VALUES (?)", ("kept",))
-    with pytest.raises(RuntimeError):
-        with store.transaction() as db:
-            db.execute("INSERT INTO notes(text) VALUES (?)", ("lost",))
-            raise RuntimeError("half-way")
+    with pytest.raises(RuntimeError), store.transaction() as db:
+        db.execute("INSERT INTO notes(text) VALUES (?)", ("lost",))
+        raise RuntimeError("half-way")
     store.close()
     reopened = SqliteStore(tmp_path / "s.sqlite3")
     assert reopened.rows("SELECT id, text FROM notes") == [(row_id, "kept")]
     reopened.close()
+
+
+def test_chats_that_ended_long_ago_are_not_read_back(store):
+    store.save_visitor_chat("live", "c1", "1", {"participant_id": "live", "ended_at": None})
+    store.save_visitor_chat("recent", "c2", "2", {"participant_id": "recent", "ended_at": 900.0})
+    store.save_visitor_chat("old", "c3", "3", {"participant_id": "old", "ended_at": 100.0})
+    kept = {c["participant_id"] for c in store.visitor_chats(ended_after=500.0)}
+    assert kept == {"live", "recent"}

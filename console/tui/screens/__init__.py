@@ -2,5 +2,6 @@
 
 from console.tui.screens.agent import AgentScreen
 from console.tui.screens.login import LoginScreen
+from console.tui.screens.supervisor import SupervisorScreen
 
-__all__ = ["AgentScreen", "LoginScreen"]
+__all__ = ["AgentScreen", "LoginScreen", "SupervisorScreen"]

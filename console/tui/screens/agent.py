@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Callable
 from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Tabs
-from textual.worker import Worker, WorkerCancelled, WorkerFailed
+from textual.worker import Worker
 
-from console.client import AgentClient, ApiError, ConnectionState
+from console.client import AgentClient, ApiError
 from console.client.dialer import Dialer, DialResult, SimulatedDialer
-from console.client.library import LibraryClient
-from console.tui.dialogs import NO_CODE, ConfirmDialog, StatusPicker, TransferDialog, WrapUpDialog
+from console.tui.dialogs import (
+    NO_CODE,
+    ConfirmDialog,
+    StatusPicker,
+    TransferDialog,
+    WrapUpDialog,
+)
 from console.tui.model import (
     CONNECTED,
     HELD,
@@ -30,19 +30,13 @@ from console.tui.model import (
     snooze_left,
     status_tone,
 )
-from console.tui.network import ReportsWorkerErrors
+from console.tui.screens.live import EventSource, LiveScreen
 from console.tui.widgets.callback import CallbackWindow
-from console.tui.screens.library_admin import LibraryAdminScreen
 from console.tui.widgets.chat import ChatTabs, ChatWindow
 from console.tui.widgets.connection import ConnectionBanner
 from console.tui.widgets.queue import QueueTable, QueueView
 from console.tui.widgets.status import AgentStatusBar
 from console.wire import InteractionView, SessionResponse, TranscriptEntry
-
-EVENTS_CLOSE_TIMEOUT = 2.0
-"""Seconds to wait, when the screen goes away, for the event stream to close cleanly."""
-
-EventSource = Callable[[], AsyncIterator["dict[str, Any] | ConnectionState"]]
 
 CHAT_ACTIONS = {"hold": "hold", "unhold": "unhold", "transfer": "transfer", "disconnect": "disconnect",
                 "close_chat": "dismiss", "make_call": "make_call", "complete_callback": "complete",
@@ -61,7 +55,7 @@ WHAT = {
 """Server action -> what the agent was doing, for "Could not ..." messages."""
 
 
-class AgentScreen(ReportsWorkerErrors, Screen):
+class AgentScreen(LiveScreen):
     """Agent status on top, queues in the middle, chats below.
 
     Server events arrive as ``ServerEvent`` messages from one long-lived worker and
@@ -92,7 +86,8 @@ shown in the footer. Everything is also in the command palette (**ctrl+p**).
                 tooltip="Record a call attempt and dial"),
         Binding("alt+s", "complete_callback", "Complete", id="callback-complete",
                 tooltip="Callback Complete: visitor reached"),
-        Binding("alt+f", "fail_callback", "Failed", id="callback-fail",
+        # alt+e first: many terminals send alt+f as ESC f, which arrives as ctrl+right.
+        Binding("alt+e,alt+f", "fail_callback", "Failed", id="callback-fail",
                 tooltip="Attempt Failed: visitor not reached"),
         Binding("alt+r", "retry_later", "Retry Later", id="callback-retry-later",
                 tooltip="Snooze it back to its workgroup queue"),
@@ -115,8 +110,6 @@ shown in the footer. Everything is also in the command palette (**ctrl+p**).
                 tooltip="Open or close the stored responses beside the current chat"),
         Binding("f4", "toggle_sidebar('faq')", "e-FAQ", id="faq-toggle", show=False,
                 tooltip="Open or close the e-FAQ knowledge base beside the current chat"),
-        Binding("f6", "library_admin", "Libraries", id="library-admin", show=False,
-                tooltip="Manage system-wide responses and the e-FAQ (supervisors)"),
         *(
             Binding(f"alt+{n}", f"switch_chat({n})", f"Chat {n}", id=f"chat-{n}", show=False,
                     tooltip=f"Show conversation number {n} (chat or callback)")
@@ -124,34 +117,11 @@ shown in the footer. Everything is also in the command palette (**ctrl+p**).
         ),
     ]
 
-    class ServerEvent(Message):
-        """One frame of the event stream."""
-
-        def __init__(self, frame: dict[str, Any]) -> None:
-            super().__init__()
-            self.frame = frame
-
-    class ConnectionChanged(Message):
-        """The event stream went down or came back."""
-
-        def __init__(self, state: ConnectionState) -> None:
-            super().__init__()
-            self.state = state
-
-    class SessionEnded(Message):
-        """The server no longer knows our session: back to the sign-in screen."""
-
-        def __init__(self, reason: str) -> None:
-            super().__init__()
-            self.reason = reason
-
     def __init__(self, client: AgentClient, session: SessionResponse, *, events: EventSource | None = None,
                  dialer: Dialer | None = None) -> None:
-        super().__init__()
-        self.client = client
+        super().__init__(client, events=events)
         self.state = ConsoleState(user=session.user)
         self.dialer: Dialer = dialer or SimulatedDialer()
-        self._events = events or client.events
         self._focus_when_open: set[str] = set()
         self._dialing: set[str] = set()
         """Callbacks whose call is being recorded or dialed: Make Call waits for it to finish."""
@@ -174,41 +144,8 @@ shown in the footer. Everything is also in the command palette (**ctrl+p**).
         self.set_interval(1.0, self.query_one(QueueView).tick)
         self.follow_events()
 
-    async def on_unmount(self) -> None:
-        # Closing the event stream's WebSocket takes a round trip to the server. Textual
-        # only cancels the worker; wait for it (briefly) so the connection is closed
-        # properly rather than dropped with the event loop.
-        for worker in [w for w in self.workers if w.node is self and w.group == "events"]:
-            worker.cancel()
-            with contextlib.suppress(WorkerCancelled, WorkerFailed, asyncio.TimeoutError):
-                await asyncio.wait_for(worker.wait(), EVENTS_CLOSE_TIMEOUT)
-
-    def key_for(self, binding_id: str, default: str) -> str:
-        """The key bound to ``binding_id`` after the user's keymap, as the footer shows it."""
-        return self.app.key_hint(binding_id, default)
-
     # -- the event stream ------------------------------------------------------------------
-    @work(exclusive=True, group="events", exit_on_error=False, name="follow the server's events")
-    async def follow_events(self) -> None:
-        try:
-            async for item in self._events():
-                if isinstance(item, ConnectionState):
-                    self.post_message(self.ConnectionChanged(item))
-                else:
-                    self.post_message(self.ServerEvent(item))
-        except ApiError as exc:
-            self.post_message(self.SessionEnded(exc.message or "The session ended."))
-
-    def on_agent_screen_connection_changed(self, message: ConnectionChanged) -> None:
-        banner = self.query_one(ConnectionBanner)
-        banner.attempt = message.state.attempt
-        banner.connected = message.state.connected
-
-    def on_agent_screen_session_ended(self, message: SessionEnded) -> None:
-        self.notify(message.reason, title="Signed out", severity="error", timeout=10)
-        self.app.end_session(self)
-
-    async def on_agent_screen_server_event(self, message: ServerEvent) -> None:
+    async def on_live_screen_server_event(self, message: LiveScreen.ServerEvent) -> None:
         frame = message.frame
         topic, kind, data = frame.get("topic"), frame.get("kind"), frame.get("data") or {}
         if topic == "session" and kind == "snapshot":
@@ -262,6 +199,20 @@ shown in the footer. Everything is also in the command palette (**ctrl+p**).
         await self._sync_window(view)
         if self.state.newly_alerting(previous, view):
             self._announce_alert(view)
+        if view.agent == self.state.user.username:
+            self._announce_supervisors(view, previous)
+
+    def _announce_supervisors(self, view: InteractionView, previous: InteractionView | None) -> None:
+        """Tell the agent when a supervisor starts coaching them or barges into their chat."""
+        before = {(s.username, s.mode) for s in previous.supervisors} if previous else set()
+        for supervisor in view.supervisors:
+            if (supervisor.username, supervisor.mode) in before:
+                continue
+            if supervisor.mode == "coach":
+                text = f"{supervisor.name} is coaching you on the chat with {view.remote_name} (the visitor does not see it)."
+            else:
+                text = f"{supervisor.name} joined your chat with {view.remote_name}."
+            self.notify(text, title="Supervisor", timeout=8)
 
     async def _sync_window(self, view: InteractionView) -> None:
         """Open, update or close the chat or callback window so it matches the interaction."""
@@ -349,16 +300,11 @@ shown in the footer. Everything is also in the command palette (**ctrl+p**).
             return len(self.query_one(ChatTabs).windows) >= int(parameters[0])  # type: ignore[call-overload]
         if action == "toggle_sidebar":
             return isinstance(self.query_one(ChatTabs).active, ChatWindow)
-        if action == "library_admin":
-            return self.state.user.role == "supervisor"
         return True
 
     def action_toggle_sidebar(self, which: str) -> None:
         if isinstance(window := self.query_one(ChatTabs).active, ChatWindow):
             window.toggle_sidebar("faq" if which == "faq" else "responses")
-
-    def action_library_admin(self) -> None:
-        self.app.push_screen(LibraryAdminScreen(LibraryClient(self.client)))
 
     def action_change_status(self) -> None:
         current = self.state.status.status if self.state.status else None

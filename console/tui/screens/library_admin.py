@@ -48,11 +48,11 @@ class LibraryAdminScreen(ReportsWorkerErrors, Screen):
 **n** adds a response (or FAQ entry) where the cursor is, **e** edits it, **delete**
 deletes what the cursor is on (a category only when empty). **c** adds a category,
 **l** a library, **b** an FAQ database. **[** and **]** switch tabs; **escape** returns
-to the agent screen.
+to the supervisor console.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="admin-close", tooltip="Back to the agent screen"),
+        Binding("escape", "close", "Back", id="admin-close", tooltip="Back to the supervisor console"),
         Binding("n", "new", "New", id="admin-new", tooltip="Add a response or FAQ entry here"),
         Binding("e", "edit", "Edit", id="admin-edit", tooltip="Edit the response or FAQ entry"),
         Binding("delete", "delete", "Delete", id="admin-delete", tooltip="Delete what the cursor is on"),

@@ -61,18 +61,17 @@ The server and user name are remembered for next time.
         self._handed_over = False
 
     def compose(self) -> ComposeResult:
-        with Center():
-            with Vertical(id="login-box") as box:
-                box.border_title = "Callboard"
-                yield Static("Agent console — sign in  ·  F1 help", id="login-subtitle")
-                yield Label("Server", classes="field-label")
-                yield Input(self._server_url, placeholder="http://host:port", id="server")
-                yield Label("User name", classes="field-label")
-                yield Input(self._username, placeholder="e.g. alicia", id="username")
-                yield Label("Password", classes="field-label")
-                yield Input(self._password, password=True, id="password")
-                yield Static("", id="login-error")
-                yield Button("Sign in", variant="primary", id="sign-in")
+        with Center(), Vertical(id="login-box") as box:
+            box.border_title = "Callboard"
+            yield Static("Agent console — sign in  ·  F1 help", id="login-subtitle")
+            yield Label("Server", classes="field-label")
+            yield Input(self._server_url, placeholder="http://host:port", id="server")
+            yield Label("User name", classes="field-label")
+            yield Input(self._username, placeholder="e.g. alicia", id="username")
+            yield Label("Password", classes="field-label")
+            yield Input(self._password, password=True, id="password")
+            yield Static("", id="login-error")
+            yield Button("Sign in", variant="primary", id="sign-in")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -175,6 +175,9 @@ knowledge base; the same key again (or **escape**) takes you back to the reply.
         state.set_class(view.state == HELD, "-held")
         state.set_class(view.state == DISCONNECTED, "-disconnected")
         detail = f"{view.workgroup} · #{view.id}" + (f" · {view.remote_address}" if view.remote_address else "")
+        for supervisor in view.supervisors:
+            # Monitoring is silent; coaching and barging in are shown to the agent.
+            detail += f" · {supervisor.name} " + ("coaching you" if supervisor.mode == "coach" else "in the chat")
         self.query_one("#chat-detail", Label).update(detail)
         reply = self.query_one(ChatInput)
         reply.disabled = view.state != CONNECTED

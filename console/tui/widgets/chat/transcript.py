@@ -29,12 +29,14 @@ class ChatEntry(Widget):
         & > .chat-entry--time { color: $foreground-muted; }
         &.-visitor > .chat-entry--sender { color: $visitor-message; text-style: bold; }
         &.-agent > .chat-entry--sender { color: $agent-message; text-style: bold; }
+        &.-supervisor > .chat-entry--sender { color: $coach-message; text-style: bold; }
+        &.-coach { background: $coach-message 12%; }
         &.-system { color: $system-message; text-style: italic; }
     }
     """
 
     def __init__(self, entry: TranscriptEntry) -> None:
-        super().__init__(classes=f"-{entry.sender_type}")
+        super().__init__(classes=f"-{entry.sender_type}" + (" -coach" if entry.kind == "coach" else ""))
         self.entry = entry
 
     def render(self) -> Content:
@@ -42,7 +44,10 @@ class ChatEntry(Widget):
         time_part = (format_clock_time(entry.ts), self.get_visual_style("chat-entry--time", partial=True))
         if entry.sender_type == "system":
             return Content.assemble(time_part, " · ", entry.text)
-        text = entry.text if entry.kind == "text" else f"[{entry.kind}] {entry.text}"
+        if entry.kind == "coach":
+            text = f"(coaching — the visitor does not see this) {entry.text}"
+        else:
+            text = entry.text if entry.kind == "text" else f"[{entry.kind}] {entry.text}"
         sender = (entry.sender_name, self.get_visual_style("chat-entry--sender", partial=True))
         return Content.assemble(time_part, " ", sender, ": ", text)
 
@@ -78,6 +83,11 @@ The conversation so far. Scroll with the arrow keys, **Page Up** / **Page Down**
     def on_mount(self) -> None:
         # Stay at the newest entry until the agent scrolls back.
         self.anchor()
+
+    def reset(self) -> None:
+        """Forget every entry (the view now follows another conversation)."""
+        self.remove_children()
+        self._entries.clear()
 
     @property
     def seqs(self) -> list[int]:
