@@ -20,6 +20,8 @@ from console.core.errors import CallboardError
 from console.core.visitor_feed import SystemMessages
 from console.server.agent_api import build_agent_router, error_response
 from console.server.contact_center import ContactCenter
+from console.server.desktop_chat import DesktopChatSettings, EmbeddedDesktopChat
+from console.server.desktop_chat_api import UPLOAD_PATH, build_desktop_chat_router
 from console.server.events import EventHub
 from console.server.store import SqliteStore
 from console.server.visitor_api import build_visitor_router
@@ -43,6 +45,8 @@ class ServerSettings:
     """Snooze for workgroups whose time between callbacks is 0 minutes."""
     trusted_proxies: frozenset[str] = field(default_factory=lambda: frozenset({"127.0.0.1", "::1"}))
     system_messages: SystemMessages = field(default_factory=SystemMessages)
+    desktop_chat: DesktopChatSettings = field(default_factory=DesktopChatSettings)
+    """Attachment size limit and types, message retention (``[desktop_chat]`` in the settings file)."""
 
     @property
     def database(self) -> Path:
@@ -57,16 +61,18 @@ class BodyLimit:
     too large is refused the same way (413 ``request.too_large``) whatever parses it.
     """
 
-    def __init__(self, app, limit: int = MAX_BODY_BYTES) -> None:  # noqa: ANN001 - ASGI app
+    def __init__(self, app, limit: int = MAX_BODY_BYTES, exempt: frozenset[str] = frozenset()) -> None:  # noqa: ANN001
         self.app = app
         self.limit = limit
+        self.exempt = exempt
+        """POST paths whose routes stream the body and enforce their own limit (file uploads)."""
 
     async def _too_large(self, scope, receive, send) -> None:
         response = error_response("request.too_large", f"Request bodies are at most {self.limit} bytes.")
         await response(scope, receive, send)
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (scope["method"] == "POST" and scope["path"] in self.exempt):
             return await self.app(scope, receive, send)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
@@ -124,9 +130,11 @@ def create_app(settings: ServerSettings) -> FastAPI:
     )
     chats = WebChats(center, store, settings.system_messages)
     callbacks = WebCallbacks(center, store)
+    desk = EmbeddedDesktopChat(store, center, hub, settings.desktop_chat, settings.data_dir / "desktop-chat")
     center.load()
     chats.load()
     callbacks.load()
+    desk.load()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -152,6 +160,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.chats = chats
     app.state.callbacks = callbacks
     app.state.store = store
+    app.state.desktop_chat = desk
 
     @app.exception_handler(CallboardError)
     async def on_callboard_error(request: Request, exc: CallboardError) -> JSONResponse:
@@ -183,6 +192,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         return error_response("server.error", "The server failed to handle this request.", 500)
 
     app.include_router(build_agent_router(center, hub), prefix="/api/v1")
+    app.include_router(build_desktop_chat_router(desk), prefix="/api/v1")
     visitor = build_visitor_router(chats, callbacks, settings.trusted_proxies)
     # Mounted, not included: plain Starlette routes (see build_visitor_router), so they are
     # documented in docs/visitor-api.md rather than in the OpenAPI schema.
@@ -196,5 +206,5 @@ def create_app(settings: ServerSettings) -> FastAPI:
             return error_response("not_found", "No visitor page is installed.", 404)
         return FileResponse(page, media_type="text/html")
 
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, exempt=frozenset({UPLOAD_PATH}))
     return app
