@@ -191,8 +191,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
         log.exception("unhandled error on %s", request.url.path)
         return error_response("server.error", "The server failed to handle this request.", 500)
 
-    app.include_router(build_agent_router(center, hub), prefix="/api/v1")
     app.include_router(build_desktop_chat_router(desk), prefix="/api/v1")
+    app.include_router(build_agent_router(center, hub), prefix="/api/v1")
     visitor = build_visitor_router(chats, callbacks, settings.trusted_proxies)
     # Mounted, not included: plain Starlette routes (see build_visitor_router), so they are
     # documented in docs/visitor-api.md rather than in the OpenAPI schema.

@@ -287,6 +287,10 @@ class ContactCenter:
     def logout(self, session_id: str) -> None:
         self._end_session(session_id)
 
+    def _sessions_changed(self, agent: Agent, signed_in: bool) -> None:
+        for hook in self.session_hooks:
+            hook(agent, signed_in)
+
     def expire_sessions(self, now: float | None = None) -> None:
         """Signs out agents whose session ran out while no call of theirs noticed.
 
@@ -320,10 +324,6 @@ class ContactCenter:
             now = time.time()
             self._set_status(agent, GONE_HOME, now)
             self._return_alerts(agent, now)
-
-    def _sessions_changed(self, agent: Agent, signed_in: bool) -> None:
-        for hook in self.session_hooks:
-            hook(agent, signed_in)
 
     def _return_alerts(self, agent: Agent, now: float) -> None:
         """A signed-out agent cannot answer: what alerts them goes back to its queue at once.
