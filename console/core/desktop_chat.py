@@ -200,19 +200,6 @@ class AttachmentPolicy:
         return {"max_bytes": self.max_bytes, "allowed_types": list(self.allowed_types)}
 
 
-def download_names(name: str) -> Iterator[str]:
-    """Names to save a received file under, first free one wins: ``a.pdf``, ``a (1).pdf``, ..."""
-    stem, dot, ending = name.rpartition(".")
-    if not (dot and stem):
-        stem, ending = name, ""
-    suffix = f".{ending}" if ending else ""
-    yield name
-    n = 1
-    while True:
-        yield f"{stem} ({n}){suffix}"
-        n += 1
-
-
 # -- contacts and groups --------------------------------------------------------------------
 
 

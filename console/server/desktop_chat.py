@@ -486,13 +486,30 @@ class EmbeddedDesktopChat:
         recipient = self._require_recipient(username, to)
         check_message(text)
         self._require_reachable(recipient)
+        first = not self._chatted(username, to)
         message_id = self.store.execute(
             "INSERT INTO desk_messages(sender, recipient, ts, kind, text) VALUES (?, ?, ?, 'text', ?)",
             (username, to, time.time(), text),
         )
+        return self._deliver(message_id, first)
+
+    def _chatted(self, one: str, other: str) -> bool:
+        return bool(self.store.rows(
+            "SELECT 1 FROM desk_messages WHERE (sender = ? AND recipient = ?) OR (sender = ? AND recipient = ?) LIMIT 1",
+            (one, other, other, one),
+        ))
+
+    def _deliver(self, message_id: int, first: bool) -> dict[str, Any]:
+        """Sends a new message (or file offer) to both sides; on their first one, each side
+        also learns the other's presence, which they follow from now on (Recent Chats)."""
         view = self._message(message_id)
         assert view is not None
-        self.hub.publish([username, to], "desk.message", "post", view)
+        sender, to = view["from"], view["to"]
+        if first:
+            for watcher, watched in ((to, sender), (sender, to)):
+                self.hub.publish([watcher], "desk.presence", "put", {
+                    "username": watched, "name": self._name(watched), "presence": self.presence_of(watched)})
+        self.hub.publish([sender, to], "desk.message", "post", view)
         return view
 
     def set_typing(self, username: str, to: str, typing: bool) -> None:
@@ -540,6 +557,7 @@ class EmbeddedDesktopChat:
                 file.flush()
                 await asyncio.to_thread(os.fsync, file.fileno())
             self._require_reachable(self._user(to))  # they may have signed out meanwhile
+            first = not self._chatted(username, to)
             message_id = self.store.execute(
                 "INSERT INTO desk_messages(sender, recipient, ts, kind, text, file_name, file_size, file_state,"
                 " file_token) VALUES (?, ?, ?, 'file', ?, ?, ?, ?, ?)",
@@ -548,10 +566,7 @@ class EmbeddedDesktopChat:
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-        view = self._message(message_id)
-        assert view is not None
-        self.hub.publish([username, to], "desk.message", "post", view)
-        return view
+        return self._deliver(message_id, first)
 
     def _offer_to(self, username: str, message_id: int) -> tuple[str, str, int, str]:
         """(sender, name, size, token) of a file offered to ``username`` and not answered yet."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-from itertools import islice
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from console.core.desktop_chat import (
     clean_display_name,
     clean_file_name,
     clean_group_name,
-    download_names,
     file_type,
     format_size,
     parse_presence,
@@ -97,11 +95,6 @@ def test_files_are_checked_by_name_type_and_size():
         assert code_of(clean_file_name, bad) == "desk.attachment.name_invalid", bad
     assert file_type(".bashrc") == "" and file_type("a.tar.GZ") == ".gz"
     assert [format_size(n) for n in (1, 512, 2048, 5 * 1024 * 1024)] == ["1 byte", "512 bytes", "2.0 KB", "5.0 MB"]
-
-
-def test_a_received_file_never_takes_an_existing_name():
-    assert list(islice(download_names("report.pdf"), 3)) == ["report.pdf", "report (1).pdf", "report (2).pdf"]
-    assert list(islice(download_names("notes"), 2)) == ["notes", "notes (1)"]
 
 
 def test_the_embedded_service_implements_the_whole_interface():
