@@ -22,10 +22,11 @@ from console.tui.dialogs.desktop_chat import (
 )
 from console.tui.screens import AgentScreen
 from console.tui.screens.desktop_chat import DesktopChatScreen
+from console.tui.widgets.chat import ChatTabs
 from console.tui.widgets.desktop_chat import ContactTree, DeskBar, DeskConversationTabs, DeskInput, DeskTranscript
 from console.tui.widgets.desktop_chat.desktop_chat import DOWNLOADS_ENV
 from console.tui.widgets.status import AgentStatusBar
-from tests.tui.conftest import CountingBells, toasts, wait_for
+from tests.tui.conftest import CountingBells, WebVisitor, toasts, wait_for
 
 pytestmark = pytest.mark.tui
 
@@ -217,3 +218,298 @@ async def test_messages_reach_only_signed_in_colleagues_and_the_typed_text_stays
         await wait_for(pilot, lambda: any("Ben Brooks is offline" in t for t in toasts(app)), what="the refusal")
         assert window.draft == "Are you there?"
         assert await ben.texts() == ["Hi"]
+
+
+def group_lines(desk: DesktopChatScreen) -> dict[str, list[str]]:
+    """Group name -> its contact lines (display names) as the contact list shows them."""
+    tree = desk.query_one(ContactTree)
+    return {
+        str(group.label).rsplit(" ", 1)[0]: [str(leaf.label) for leaf in group.children]
+        for group in tree.root.children if group.data.kind == "group"
+    }
+
+
+async def cursor_to(pilot, desk: DesktopChatScreen, *, username: str | None = None, group: str | None = None) -> None:
+    """Moves the contact list's cursor with the arrow keys to a contact or a group line."""
+    tree = desk.query_one(ContactTree)
+    tree.focus()
+    await pilot.pause()
+
+    def here() -> bool:
+        row = tree.row
+        if row is None:
+            return False
+        if username is not None:
+            return row.username == username and row.kind == "contact"
+        return row.kind == "group" and group is not None and tree.describe(row) == group
+
+    while tree.cursor_line > 0:
+        await pilot.press("up")
+    for _ in range(40):
+        if here():
+            return
+        await pilot.press("down")
+    pytest.fail(f"no line for {username or group} in the contact list")
+
+
+async def form(pilot, app: CallboardApp, kind: type) -> Any:
+    return await wait_for(pilot, lambda: isinstance(app.screen, kind) and app.screen, what=kind.__name__)
+
+
+async def choose_group(pilot, dialog: Any, label: str) -> None:
+    """Opens the group list of a form with the keyboard and picks ``label`` with the arrow keys."""
+    select = dialog.query_one("#group", Select)
+    select.focus()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: select.expanded, what="the group list")
+    overlay = select.query_one("SelectOverlay", OptionList)
+    target = [option for option, _ in dialog._groups.options].index(label)
+    while overlay.highlighted != target:
+        await pilot.press("down" if (overlay.highlighted or 0) < target else "up")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not select.expanded, what="the group chosen")
+
+
+async def test_contacts_panel_adds_edits_moves_and_deletes_contacts_and_groups(
+    demo_server: ServerThread, http: httpx.AsyncClient, config_file: Path,
+):
+    app = console(demo_server, config_file)
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await signed_in(pilot, app)
+        desk = await open_desk(pilot, app)
+        await sign_in_to_desk(pilot, app, desk)
+        tree = desk.query_one(ContactTree)
+        tree.focus()
+
+        # Add Ben to a new group, searching the directory by name.
+        await pilot.press("a")
+        dialog = await form(pilot, app, AddContactDialog)
+        await pilot.press(*"brooks")
+        await wait_for(pilot, lambda: dialog._chosen == "ben", what="Ben found and chosen")
+        assert dialog.query_one("#display-name", Input).value == "Ben Brooks"
+        assert dialog.query_one("#new-group-row").display  # no group yet: a new one
+        dialog.query_one("#new-group", Input).focus()
+        await pilot.press(*"Sales team", "enter")
+        await wait_for(pilot, lambda: group_lines(desk) == {"Sales team": ["Ben Brooks"]}, what="Ben in Sales team")
+
+        # Carmen by user id into the existing group, with a display name of Alicia's choosing.
+        await pilot.press("a")
+        dialog = await form(pilot, app, AddContactDialog)
+        await pilot.press(*"carmen")
+        await wait_for(pilot, lambda: dialog._chosen == "carmen", what="Carmen chosen")
+        display = dialog.query_one("#display-name", Input)
+        display.value = ""
+        display.focus()
+        await pilot.press(*"Carmen (Support)", "ctrl+s")
+        await wait_for(pilot, lambda: group_lines(desk) == {"Sales team": ["Ben Brooks", "Carmen (Support)"]},
+                       what="Carmen added")
+
+        # A group name that exists already: refused inside the form, which keeps what was typed.
+        await pilot.press("a")
+        dialog = await form(pilot, app, AddContactDialog)
+        await pilot.press(*"dev")
+        await wait_for(pilot, lambda: dialog._chosen == "dev", what="Dev chosen")
+        await choose_group(pilot, dialog, "New group…")
+        dialog.query_one("#new-group", Input).focus()
+        await pilot.press(*"SALES TEAM", "enter")
+        error = dialog.query_one("#form-error", Static)
+        await wait_for(pilot, lambda: "already have a group" in str(error.render()), what="the duplicate refused")
+        assert app.screen is dialog and dialog.query_one("#new-group", Input).value == "SALES TEAM"
+        new_group = dialog.query_one("#new-group", Input)
+        new_group.value = ""
+        await pilot.press(*"Night shift", "enter")
+        await wait_for(pilot, lambda: "Night shift" in group_lines(desk), what="Dev in a new group")
+
+        # Edit Ben: another display name, and into Night shift.
+        await cursor_to(pilot, desk, username="ben")
+        await pilot.press("e")
+        dialog = await form(pilot, app, EditContactDialog)
+        name = dialog.query_one("#display-name", Input)
+        name.value = "Ben (Sales)"
+        await choose_group(pilot, dialog, "Night shift")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: group_lines(desk) == {"Night shift": ["Ben (Sales)", "Dev Desai"],
+                                                            "Sales team": ["Carmen (Support)"]}, what="Ben edited")
+
+        # Mark two contacts and move them together to a new group.
+        await cursor_to(pilot, desk, username="ben")
+        await pilot.press("space")
+        await cursor_to(pilot, desk, username="dev")
+        await pilot.press("space")
+        assert sorted(tree.marked) == [("ben", desk.state.roster.groups[0].id), ("dev", desk.state.roster.groups[0].id)]
+        await pilot.press("m")
+        dialog = await form(pilot, app, MoveContactsDialog)
+        assert dialog._entries and len(dialog._entries) == 2
+        await choose_group(pilot, dialog, "New group…")
+        dialog.query_one("#new-group", Input).focus()
+        await pilot.press(*"Escalations", "enter")
+        await wait_for(pilot, lambda: group_lines(desk).get("Escalations") == ["Ben (Sales)", "Dev Desai"],
+                       what="both moved")
+        assert group_lines(desk)["Night shift"] == [] and tree.marked == set()
+
+        # Rename a group.
+        await cursor_to(pilot, desk, group="Night shift")
+        await pilot.press("r")
+        dialog = await form(pilot, app, GroupNameDialog)
+        dialog.query_one("#group-name", Input).value = "Nights"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Nights" in group_lines(desk), what="the rename")
+
+        # Delete a contact: asked first.
+        await cursor_to(pilot, desk, username="carmen")
+        await pilot.press("d")
+        await form(pilot, app, ConfirmDialog)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: group_lines(desk)["Sales team"] == [], what="Carmen deleted")
+
+        # Delete a group with its contacts: asked first, and "no" keeps everything.
+        await cursor_to(pilot, desk, group="Escalations")
+        await pilot.press("d")
+        confirm = await form(pilot, app, ConfirmDialog)
+        assert "2 contacts" in str(confirm.query_one("#question", Static).render())
+        await pilot.press("n")
+        await pilot.pause(0.2)
+        assert "Escalations" in group_lines(desk)
+        await pilot.press("d")
+        await form(pilot, app, ConfirmDialog)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: group_lines(desk) == {"Nights": [], "Sales team": []}, what="group deleted")
+
+
+async def test_a_colleague_from_recent_chats_is_added_as_a_contact(
+    demo_server: ServerThread, http: httpx.AsyncClient, config_file: Path,
+):
+    erin = await Colleague(http, "erin").sign_in()
+    app = console(demo_server, config_file)
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await signed_in(pilot, app)
+        desk = await open_desk(pilot, app)
+        await sign_in_to_desk(pilot, app, desk)
+        await erin.say("alicia", "Hello from Billing")
+        tree = desk.query_one(ContactTree)
+        await wait_for(pilot, lambda: any(str(n.label) == "Erin Ellis" for g in tree.root.children
+                                          for n in g.children if n.data.kind == "recent"), what="Erin in Recent Chats")
+        tree.focus()
+        for _ in range(10):
+            if tree.row is not None and tree.row.kind == "recent":
+                break
+            await pilot.press("down")
+        await pilot.press("a")
+        dialog = await form(pilot, app, AddContactDialog)
+        assert dialog._chosen == "erin" and dialog.query_one("#display-name", Input).value == "Erin Ellis"
+        dialog.query_one("#new-group", Input).focus()
+        await pilot.press(*"Billing", "enter")
+        await wait_for(pilot, lambda: group_lines(desk) == {"Billing": ["Erin Ellis"]}, what="Erin added")
+        assert "●" in str(tree.render_label(tree.root.children[0].children[0], tree.rich_style, tree.rich_style))
+
+
+async def test_files_are_sent_from_a_path_and_an_offered_one_saved_without_overwriting(
+    demo_server: ServerThread, http: httpx.AsyncClient, config_file: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    (downloads / "visitor notes.txt").write_text("Alicia's own notes")
+    monkeypatch.setenv(DOWNLOADS_ENV, str(downloads))
+    ben = await Colleague(http, "ben").sign_in()
+    app = console(demo_server, config_file)
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await signed_in(pilot, app)
+        desk = await open_desk(pilot, app)
+        await sign_in_to_desk(pilot, app, desk)
+
+        # Ben offers a file: Alicia sees its name and size, accepts, and it lands beside hers.
+        content = b"Visitor asked about order 4411.\n" * 64
+        await ben.offer("alicia", "visitor notes.txt", content)
+        tabs = desk.query_one(DeskConversationTabs)
+        await wait_for(pilot, lambda: tabs.get("ben"), what="Ben's conversation")
+        window = tabs.get("ben")
+        offer_line = window.query_one("#desk-offer", Label)
+        await wait_for(pilot, lambda: "visitor notes.txt (2.0 KB)" in str(offer_line.render()), what="the offer")
+        assert "offers 📎 visitor notes.txt (2.0 KB)" in transcript(desk, "ben")[-1]
+        await pilot.press("alt+y")
+        saved = downloads / "visitor notes (1).txt"
+        await wait_for(pilot, lambda: saved.exists() and saved.read_bytes() == content, what="the file saved")
+        assert (downloads / "visitor notes.txt").read_text() == "Alicia's own notes"
+        await wait_for(pilot, lambda: "accepted" in transcript(desk, "ben")[-1], what="shown as accepted")
+        assert await ben.files() == {"visitor notes.txt": "accepted"}
+        assert not window.query_one("#desk-offer", Label).has_class("-shown")
+
+        # Sending: a path that does not exist, too big a file, a type not allowed — each said in the form.
+        window.focus_reply()
+        await pilot.press("alt+f")
+        dialog = await form(pilot, app, SendFileDialog)
+        missing = tmp_path / "no such file.pdf"
+        await pilot.press(*str(missing), "enter")
+        error = dialog.query_one("#form-error", Static)
+        await wait_for(pilot, lambda: "There is no file at" in str(error.render()), what="the missing file")
+        assert dialog.query_one("#path", Input).value == str(missing)
+        big = tmp_path / "huge.pdf"
+        with big.open("wb") as f:
+            f.truncate(desk.state.policy.max_bytes + 1)
+        dialog.query_one("#path", Input).value = str(big)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "at most 5.0 MB" in str(error.render()), what="the size limit")
+        program = tmp_path / "tool.exe"
+        program.write_bytes(b"MZ")
+        dialog.query_one("#path", Input).value = str(program)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "cannot be sent" in str(error.render()), what="the type refused")
+        assert await ben.files() == {"visitor notes.txt": "accepted"}
+
+        report = tmp_path / "Q3 report.pdf"
+        report.write_bytes(b"%PDF-1.7 " + b"0" * 3000)
+        dialog.query_one("#path", Input).value = str(report)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is desk, what="the form to close")
+        await wait_for(pilot, lambda: "waiting for Ben Brooks to accept" in transcript(desk, "ben")[-1],
+                       what="the offer shown")
+        offers = [m for m in await ben.call("GET", "/messages") if m["file"] and m["file"]["name"] == "Q3 report.pdf"]
+        assert offers[0]["file"]["size"] == 3009
+        await ben.call("POST", f"/attachments/{offers[0]['id']}/decline")
+        await wait_for(pilot, lambda: "Ben Brooks declined it" in transcript(desk, "ben")[-1], what="the decline")
+
+
+async def test_desktop_chat_fits_80_by_24_and_takes_turns_when_narrower(
+    demo_server: ServerThread, http: httpx.AsyncClient, config_file: Path,
+):
+    ben = await Colleague(http, "ben").sign_in()
+    app = console(demo_server, config_file)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await signed_in(pilot, app)
+        desk = await open_desk(pilot, app)
+        await sign_in_to_desk(pilot, app, desk)
+        await ben.say("alicia", "Hi")
+        tabs = desk.query_one(DeskConversationTabs)
+        await wait_for(pilot, lambda: tabs.get("ben"), what="Ben's conversation")
+        contacts = desk.query_one("#contacts-panel")
+        assert contacts.region.width == 26 and tabs.region.width == 80 - 26
+        assert tabs.get("ben").query_one(DeskInput).region.bottom <= 23  # above the footer
+
+        await pilot.resize_terminal(60, 24)
+        await pilot.pause(0.2)
+        assert not contacts.display or contacts.region.width == 0  # the conversation has the width
+        assert tabs.region.width == 60
+        await pilot.press("alt+l")
+        await wait_for(pilot, lambda: contacts.region.width == 60, what="the contacts in turn")
+        assert isinstance(app.focused, ContactTree) and tabs.region.width == 0
+        await pilot.press("alt+c")
+        await wait_for(pilot, lambda: tabs.region.width == 60, what="back to the conversation")
+        assert isinstance(app.focused, DeskInput)
+
+
+async def test_an_acd_chat_alerting_during_desktop_chat_is_picked_up_from_there(
+    demo_server: ServerThread, http: httpx.AsyncClient, config_file: Path,
+):
+    app = console(demo_server, config_file)
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        agent = await signed_in(pilot, app)
+        desk = await open_desk(pilot, app)
+        vera = WebVisitor(http, "Vera")
+        await vera.start("Sales")
+        await wait_for(pilot, lambda: agent.state.first_alerting() is not None, what="the alert")
+        await wait_for(pilot, lambda: any("Vera" in t for t in toasts(app)), what="the alert shown over desktop chat")
+        await wait_for(pilot, lambda: desk.check_action("pickup_alerting", ()), what="Pick up offered")
+        await pilot.press("alt+a")
+        await wait_for(pilot, lambda: app.screen is agent, what="back to the queues")
+        await wait_for(pilot, lambda: agent.query_one(ChatTabs).active is not None, what="the chat picked up")

@@ -87,7 +87,7 @@ class DeskForm(ReportsWorkerErrors, Dialog[Any]):
     DEFAULT_CSS = """
     DeskForm {
         .form-row { height: auto; margin-top: 1; }
-        .form-label { width: 12; color: $text-muted; }
+        .form-label { width: 14; color: $text-muted; }
         Input, Select { width: 1fr; }
         #form-error { color: $error; height: auto; }
         #form-error.-empty { display: none; }

@@ -67,13 +67,15 @@ your downloads folder, never over an existing file) or declined.
         Binding("f3,escape", "back", "Queues", id="desk-back", tooltip="Back to your queues and interactions"),
         Binding("f4", "presence", "Presence", id="desk-presence",
                 tooltip="Sign in or out of desktop chat; Available, Away or Do Not Disturb"),
+        Binding("alt+a", "pickup_alerting", "Pick up", id="desk-pickup-alerting",
+                tooltip="Back to the queues, picking up the interaction that is alerting you"),
+        Binding("alt+y", "accept_file", "Accept file", id="desk-accept-file",
+                tooltip="Accept the file offered here: it is saved in your downloads folder"),
+        Binding("alt+d", "decline_file", "Decline", id="desk-decline-file", tooltip="Decline the file offered here"),
         Binding("alt+n", "next_unread", "Unread", id="desk-next-unread",
                 tooltip="Jump to the next conversation with unread messages"),
         Binding("alt+f", "send_file", "Send file", id="desk-send-file",
                 tooltip="Offer a file from a path to the colleague in front"),
-        Binding("alt+y", "accept_file", "Accept file", id="desk-accept-file",
-                tooltip="Accept the file offered here: it is saved in your downloads folder"),
-        Binding("alt+d", "decline_file", "Decline", id="desk-decline-file", tooltip="Decline the file offered here"),
         Binding("alt+w", "close_conversation", "Close", id="desk-close-chat", show=False,
                 tooltip="Close the conversation in front (its history stays for the session)"),
         Binding("alt+l", "contacts", "Contacts", id="desk-contacts", show=False,
@@ -131,6 +133,8 @@ your downloads folder, never over an existing file) or declined.
         else:
             self.query_one(ContactTree).focus()
         self._narrow(self.size.width)
+        # What the agent screen would offer (pick up an alerting chat) changes with its events.
+        self.set_interval(0.5, self.refresh_bindings)
 
     def on_unmount(self) -> None:
         if self.desk.view is self:
@@ -369,6 +373,9 @@ your downloads folder, never over an existing file) or declined.
         return window.conversation.pending_offer(self.state.username) if window is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pickup_alerting":
+            host = self.desk.host
+            return hasattr(host, "action_pickup_alerting") and bool(host.check_action("pickup_alerting", ()))
         if action in ("send_file", "close_conversation", "focus_chat"):
             return self._active_window() is not None
         if action in ("accept_file", "decline_file"):
@@ -381,6 +388,12 @@ your downloads folder, never over an existing file) or declined.
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    async def action_pickup_alerting(self) -> None:
+        """An ACD interaction alerts while the agent chats with colleagues: answer it from here."""
+        host = self.desk.host
+        self.app.pop_screen()
+        await host.run_action("pickup_alerting")
 
     def action_presence(self) -> None:
         def chosen(choice: str | None) -> None:

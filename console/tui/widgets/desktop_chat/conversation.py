@@ -71,7 +71,7 @@ class DeskEntry(Widget):
             outcome = {"offered": f" — waiting for {other} to accept",
                        "accepted": f" — {other} accepted it", "declined": f" — {other} declined it"}[file.state]
             return Content.assemble(time_part, " ", sender, " sent ", what, size, outcome)
-        outcome = {"offered": " — accept or decline it", "accepted": " — accepted, saved in your downloads",
+        outcome = {"offered": " — waiting for your answer", "accepted": " — accepted, saved in your downloads",
                    "declined": " — declined"}[file.state]
         return Content.assemble(time_part, " ", sender, " offers ", what, size, outcome)
 
@@ -165,7 +165,7 @@ class DeskConversation(Vertical):
             #desk-detail { color: $text-muted; padding-left: 1; }
         }
         #desk-typing { height: 1; padding: 0 1; color: $text-muted; text-style: italic; }
-        #desk-offer { height: auto; padding: 0 1; color: $accent; display: none; }
+        #desk-offer { height: auto; width: 1fr; padding: 0 1; color: $accent; display: none; }
         #desk-offer.-shown { display: block; }
         DeskInput.-sending { color: $text-muted; }
     }
@@ -229,8 +229,7 @@ class DeskConversation(Vertical):
         offer = conversation.pending_offer(self.state.username)
         hint = self.query_one("#desk-offer", Label)
         if offer is not None and offer.file is not None:
-            hint.update(f"{conversation.name} offers {offer.file.name} ({format_size(offer.file.size)}): "
-                        f"{self.offer_hint}")
+            hint.update(f"📎 {offer.file.name} ({format_size(offer.file.size)}): {self.offer_hint}")
         hint.set_class(offer is not None, "-shown")
         reply = self.query_one(DeskInput)
         if not self.state.signed_in:

@@ -84,17 +84,16 @@ class DesktopChat:
     def summary(self) -> tuple[str, str]:
         """What the agent screen's status line says of desktop chat, and its tone."""
         presence = self.state.my_presence
-        text = f"chat {PRESENCE_MARKS.get(presence, '')} {presence_label(presence)}"
         unread = self.state.unread
-        if unread:
-            text += f" · {unread} new"
-        return text, f"{presence}{' unread' if unread else ''}"
+        # With messages waiting the count matters more than the word; the mark still shows the presence.
+        what = f"{unread} new" if unread else presence_label(presence)
+        return f"chat {PRESENCE_MARKS.get(presence, '')} {what}", f"{presence}{' unread' if unread else ''}"
 
     def _show_summary(self) -> None:
         text, tone = self.summary()
         key = self.host.app.key_hint("desktop-chat", "f3")
         for bar in self.host.query(AgentStatusBar):
-            bar.desk_chat = f"{key} {text}"
+            bar.desk_chat = f"· {key} {text}"
             bar.desk_tone = tone
 
     # -- events from the stream --------------------------------------------------------------
