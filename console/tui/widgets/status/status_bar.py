@@ -67,7 +67,9 @@ class AgentStatusBar(Horizontal):
         yield Label(self.agent_name, id="agent-name")
         yield Label(self.status_label, id="agent-status", classes=f"-{self.tone}")
         yield Label(self.hint, id="status-hint")
-        yield Label(self.desk_chat, id="desk-chat")
+        desk = Label(self.desk_chat, id="desk-chat")
+        desk.display = bool(self.desk_chat)
+        yield desk
         yield Label(self._server, id="server")
 
     def _watch_any(self) -> None:
@@ -81,6 +83,7 @@ class AgentStatusBar(Horizontal):
         self.query_one("#status-hint", Label).update(self.hint)
         desk = self.query_one("#desk-chat", Label)
         desk.update(self.desk_chat)
+        desk.display = bool(self.desk_chat)
         tones = set(self.desk_tone.split())
         for name in ("available", "away", "dnd", "unread"):
             desk.set_class(name in tones, f"-{name}")
