@@ -118,8 +118,9 @@ class DeskState:
         username, presence = data["username"], data["presence"]
         self.names.setdefault(username, data.get("name") or username)
         if username == self.username and self.me is not None:
-            signed_in = self.me.signed_in if presence == OFFLINE else True
-            self.me = self.me.model_copy(update={"presence": presence, "signed_in": signed_in})
+            # Heard by a console that is connected: Offline can only mean signed out of desktop
+            # chat (from this console or another one of mine).
+            self.me = self.me.model_copy(update={"presence": presence, "signed_in": presence != OFFLINE})
         self.presence[username] = presence
         return username
 

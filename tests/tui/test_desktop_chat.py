@@ -23,10 +23,11 @@ from console.tui.dialogs.desktop_chat import (
 from console.tui.screens import AgentScreen
 from console.tui.screens.desktop_chat import DesktopChatScreen
 from console.tui.widgets.chat import ChatTabs
+from console.tui.widgets.connection import ConnectionBanner
 from console.tui.widgets.desktop_chat import ContactTree, DeskBar, DeskConversationTabs, DeskInput, DeskTranscript
 from console.tui.widgets.desktop_chat.desktop_chat import DOWNLOADS_ENV
 from console.tui.widgets.status import AgentStatusBar
-from tests.tui.conftest import CountingBells, WebVisitor, toasts, wait_for
+from tests.tui.conftest import CountingBells, WebVisitor, stop_server, toasts, wait_for
 
 pytestmark = pytest.mark.tui
 
@@ -400,7 +401,11 @@ async def test_a_colleague_from_recent_chats_is_added_as_a_contact(
         dialog.query_one("#new-group", Input).focus()
         await pilot.press(*"Billing", "enter")
         await wait_for(pilot, lambda: group_lines(desk) == {"Billing": ["Erin Ellis"]}, what="Erin added")
-        assert "●" in str(tree.render_label(tree.root.children[0].children[0], tree.rich_style, tree.rich_style))
+        erin_line = tree.root.children[0].children[0]
+        assert str(tree.render_label(erin_line, tree.rich_style, tree.rich_style)) == "● Erin Ellis"
+        await erin.call("PUT", "/presence", json={"presence": "away"})
+        await wait_for(pilot, lambda: str(tree.render_label(tree.root.children[0].children[0], tree.rich_style,
+                                                            tree.rich_style)) == "◐ Erin Ellis", what="Erin away")
 
 
 async def test_files_are_sent_from_a_path_and_an_offered_one_saved_without_overwriting(
@@ -515,3 +520,43 @@ async def test_an_acd_chat_alerting_during_desktop_chat_is_picked_up_from_there(
         await pilot.press("alt+a")
         await wait_for(pilot, lambda: app.screen is agent, what="back to the queues")
         await wait_for(pilot, lambda: agent.query_one(ChatTabs).active is not None, what="the chat picked up")
+
+
+async def test_desktop_chat_rides_out_a_server_restart_keeping_the_typed_text_and_history(
+    data_dir: Path, config_file: Path,
+):
+    server = ServerThread(data_dir).start()
+    port = server.port
+    app = CountingBells(server.url, "alicia", "demo", config_path=config_file)
+    try:
+        async with app.run_test(size=(100, 32), notifications=True) as pilot, \
+                httpx.AsyncClient(base_url=server.url, timeout=10) as http:
+            await signed_in(pilot, app)
+            desk = await open_desk(pilot, app)
+            await sign_in_to_desk(pilot, app, desk)
+            ben = await Colleague(http, "ben").sign_in()
+            await ben.say("alicia", "Before the restart")
+            tabs = desk.query_one(DeskConversationTabs)
+            window = await wait_for(pilot, lambda: tabs.get("ben"), what="Ben's conversation")
+            banner = desk.query_one("#desk-banner", ConnectionBanner)
+            assert not banner.display
+
+            await stop_server(server)
+            await wait_for(pilot, lambda: banner.display, what="the offline banner on desktop chat")
+            window.focus_reply()
+            await pilot.press(*"Still there?", "enter")
+            await wait_for(pilot, lambda: any("does not answer" in t for t in toasts(app)), what="the failure")
+            assert window.draft == "Still there?"
+
+            server = ServerThread(data_dir, port=port).start()
+            await wait_for(pilot, lambda: not banner.display, timeout=15, what="the banner to clear")
+            await ben.say("alicia", "After the restart")  # Ben's session survived the restart too
+            await wait_for(pilot, lambda: transcript(desk, "ben")[-1].endswith("After the restart"),
+                           what="the conversation to carry on")
+            assert any(line.endswith("Before the restart") for line in transcript(desk, "ben"))
+            window.focus_reply()
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: window.draft == "", what="the kept text to be sent")
+            assert "Still there?" in await ben.texts()
+    finally:
+        await stop_server(server)
