@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 
 from console.client import AgentClient, ApiError, ConnectionState
 from console.client.desktop_chat import DesktopChatClient, FileProblem
+from console.sim.agents import COLLEAGUE_REPLIES, SimAgent
 from console.tui.desktop_chat_model import DeskState
 from console.wire_desktop_chat import DeskMessage
 from tests.conftest import PASSWORDS
@@ -75,6 +77,13 @@ class Console:
             with contextlib.suppress(asyncio.CancelledError, ApiError):
                 await self._task
         await self.agent.aclose()
+
+
+def file_state(console: Console, peer: str, message_id: int) -> str | None:
+    """The state of a file offer as the console knows it, None before it has arrived."""
+    conversation = console.state.conversations.get(peer)
+    message = conversation.messages.get(message_id) if conversation else None
+    return message.file.state if message is not None and message.file is not None else None
 
 
 @pytest.fixture
@@ -157,12 +166,12 @@ async def test_a_file_is_accepted_into_a_folder_without_overwriting_and_another_
     saved = await bob.desk.accept_file(offer, downloads)
     assert saved == downloads / "report (1).pdf" and saved.read_bytes() == report.read_bytes()
     assert (downloads / "report.pdf").read_bytes() == b"Bob's older report"
-    await alice.until(lambda: alice.state.conversations["bob"].messages[offered.id].file.state == "accepted")
+    await alice.until(lambda: file_state(alice, "bob", offered.id) == "accepted")
 
     second = await alice.desk.send_file("bob", report, alice.state.policy)
     declined = await bob.desk.decline_file(second.id)
     assert declined.file is not None and declined.file.state == "declined"
-    await alice.until(lambda: alice.state.conversations["bob"].messages[second.id].file.state == "declined")
+    await alice.until(lambda: file_state(alice, "bob", second.id) == "declined")
     with pytest.raises(ApiError) as again:
         await bob.desk.accept_file(declined, downloads)
     assert again.value.code == "desk.attachment.answered"
@@ -182,3 +191,25 @@ async def test_sign_out_shows_offline_and_messages_to_offline_colleagues_are_ref
     assert refused.value.code == "desk.recipient_offline"
     await bob.desk.sign_in()
     await alice.until(lambda: alice.state.presence_of("bob") == "available")
+
+
+async def test_a_simulated_colleague_answers_on_desktop_chat_and_declines_files(consoles, server, tmp_path: Path):
+    alice = await consoles("alice")
+    await alice.desk.sign_in()
+    await alice.desk.add_contact("bob", new_group="Team")
+    stop = asyncio.Event()
+    bob = SimAgent(server.url, "bob", PASSWORDS["bob"], stop, rng=random.Random(3), pace=0.02)
+    shift = asyncio.create_task(bob.run())
+    try:
+        await alice.until(lambda: alice.state.presence_of("bob") == "available")
+        await alice.desk.send("bob", "Could you cover the Support queue at two?")
+        await alice.until(lambda: (c := alice.state.conversations.get("bob")) is not None
+                          and c.ordered()[-1].text in COLLEAGUE_REPLIES)
+        notes = tmp_path / "notes.txt"
+        notes.write_text("hello")
+        offer = await alice.desk.send_file("bob", notes, alice.state.policy)
+        await alice.until(lambda: file_state(alice, "bob", offer.id) == "declined")
+    finally:
+        stop.set()
+        await asyncio.wait_for(shift, 10)
+    await alice.until(lambda: alice.state.presence_of("bob") == "offline")  # his console closed
