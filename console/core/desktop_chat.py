@@ -37,13 +37,6 @@ class Presence(StrEnum):
 SELECTABLE_PRESENCES = (Presence.AVAILABLE, Presence.AWAY, Presence.DND)
 """What a signed-in user may choose; Offline is what signing out means."""
 
-PRESENCE_LABELS = {
-    Presence.AVAILABLE: "Available",
-    Presence.AWAY: "Away",
-    Presence.DND: "Do Not Disturb",
-    Presence.OFFLINE: "Offline",
-}
-
 RECENT_CHATS = "Recent Chats"
 """The group every user has of the colleagues they chatted with lately; not a real group."""
 
@@ -65,13 +58,6 @@ DEFAULT_ATTACHMENT_TYPES = (
     ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".zip",
 )
 """File name endings colleagues may send each other unless the server settings say otherwise."""
-
-
-def presence_label(presence: str) -> str:
-    try:
-        return PRESENCE_LABELS[Presence(presence)]
-    except ValueError:
-        return presence
 
 
 def parse_presence(value: str) -> Presence:
@@ -293,26 +279,16 @@ class Roster:
             raise CallboardError("desk.contact.not_found", "Name at least one contact.")
         return checked
 
-    def remaining_after_removing(self, entries: Iterable[tuple[str, int]]) -> dict[str, set[int]]:
-        """Groups each touched contact is still in once ``entries`` are removed."""
-        left: dict[str, set[int]] = {}
-        for username, group_id in entries:
-            groups = left.setdefault(username, set(self.contacts[username].group_ids))
-            groups.discard(group_id)
-        return left
-
 
 # -- the service interface ----------------------------------------------------------------
 
 
 class DesktopChatEvents(Protocol):
-    """Where a desktop-chat service sends what users must hear of at once.
+    """Where a desktop-chat service sends what users must hear of at once: the agent event
+    stream (the server's ``EventHub`` is one). ``topic`` is one of ``desk.presence``,
+    ``desk.roster``, ``desk.message``, ``desk.typing``, ``desk.attachment``."""
 
-    The embedded server hands these to the agent event stream; ``topic`` is one of
-    ``desk.presence``, ``desk.roster``, ``desk.message``, ``desk.typing``, ``desk.attachment``.
-    """
-
-    def deliver(self, usernames: Iterable[str], topic: str, kind: str, data: dict[str, Any]) -> None: ...
+    def publish(self, usernames: Iterable[str], topic: str, kind: str, data: dict[str, Any]) -> None: ...
 
 
 class DesktopChatService(Protocol):
