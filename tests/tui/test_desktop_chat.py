@@ -7,11 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
-from textual.widgets import Input, Label, OptionList, Select, Static, TabbedContent
+from textual.widgets import DataTable, Input, Label, Markdown, OptionList, Select, Static, TabbedContent
 
 from console.server.runner import ServerThread
 from console.tui.app import CallboardApp
-from console.tui.dialogs import ConfirmDialog
+from console.tui.dialogs import ConfirmDialog, HelpDialog
 from console.tui.dialogs.desktop_chat import (
     AddContactDialog,
     EditContactDialog,
@@ -500,6 +500,19 @@ async def test_desktop_chat_fits_80_by_24_and_takes_turns_when_narrower(
         await pilot.press("alt+l")
         await wait_for(pilot, lambda: contacts.region.width == 60, what="the contacts in turn")
         assert isinstance(app.focused, ContactTree) and tabs.region.width == 0
+        tree = desk.query_one(ContactTree)
+        recent = tree.root.children[-1]
+        assert tree.row == recent.data and recent.is_expanded
+        await pilot.press("enter")  # a group line: enter folds it, as in any tree
+        await wait_for(pilot, lambda: not recent.is_expanded, what="Recent Chats folded")
+        await pilot.press("f1")
+        help_dialog = await wait_for(pilot, lambda: isinstance(app.screen, HelpDialog) and app.screen, what="help")
+        assert "Recent Chats" in help_dialog.query_one(Markdown).source
+        keys = help_dialog.query_one("#keys", DataTable)
+        actions = {str(keys.get_row_at(i)[1]) for i in range(keys.row_count)}
+        assert {"Chat", "Mark", "Add", "Presence", "Queues"} <= actions
+        assert "Delete" not in actions and "Rename" not in actions  # Recent Chats is not a group of hers
+        await pilot.press("escape")
         await pilot.press("alt+c")
         await wait_for(pilot, lambda: tabs.region.width == 60, what="back to the conversation")
         assert isinstance(app.focused, DeskInput)

@@ -57,8 +57,10 @@ From Recent Chats, **a** adds the colleague to a group.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "chat", "Chat", id="desk-contact-chat", tooltip="Open a chat with the colleague"),
-        Binding("space", "mark", "Mark", id="desk-contact-mark", tooltip="Mark or unmark a contact for moving or deleting"),
+        Binding("enter", "chat", "Chat", id="desk-contact-chat",
+                tooltip="Open a chat with the colleague (on a group: fold or unfold it)"),
+        Binding("space", "mark", "Mark", id="desk-contact-mark",
+                tooltip="Mark or unmark a contact for moving or deleting (on a group: fold or unfold it)"),
         Binding("a", "add", "Add", id="desk-contact-add",
                 tooltip="Add a contact: search the directory, or add the colleague under the cursor"),
         Binding("e", "edit", "Edit", id="desk-contact-edit", tooltip="Change the contact's display name or group"),
@@ -200,10 +202,8 @@ From Recent Chats, **a** adds the colleague to a group.
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         row = self.row
-        if action == "chat":
-            return row is not None and row.username is not None
-        if action == "mark":
-            return row is not None and row.entry is not None
+        if action in ("chat", "mark"):
+            return row is not None
         if action == "edit":
             return row is not None and row.entry is not None
         if action == "move":
@@ -217,12 +217,21 @@ From Recent Chats, **a** adds the colleague to a group.
     def _request(self, action: str) -> None:
         self.post_message(self.Requested(action, self.row, self.chosen_entries()))
 
+    def _fold(self) -> bool:
+        """On a group line: fold or unfold the group (what enter and space do in any tree)."""
+        node = self.cursor_node
+        if node is None or node.data is None or node.data.username is not None:
+            return False
+        node.toggle()
+        return True
+
     def action_chat(self) -> None:
-        self._request("chat")
+        if not self._fold():
+            self._request("chat")
 
     def action_mark(self) -> None:
         row = self.row
-        if row is None or row.entry is None:
+        if self._fold() or row is None or row.entry is None:
             return
         self.marked ^= {row.entry}
         if self.cursor_node is not None:
