@@ -235,22 +235,27 @@ async def cursor_to(pilot, desk: DesktopChatScreen, *, username: str | None = No
     tree = desk.query_one(ContactTree)
     tree.focus()
     await pilot.pause()
+    target = None
+    for node in tree.root.children:
+        row = node.data
+        if group is not None and row.kind == "group" and tree.describe(row) == group:
+            target = node
+        for leaf in node.children:
+            if username is not None and leaf.data.kind == "contact" and leaf.data.username == username:
+                target = target or leaf
+    assert target is not None, f"no line for {username or group} in the contact list"
+    while tree.cursor_line != target.line:
+        await pilot.press("down" if tree.cursor_line < target.line else "up")
+    assert tree.cursor_node is target
 
-    def here() -> bool:
-        row = tree.row
-        if row is None:
-            return False
-        if username is not None:
-            return row.username == username and row.kind == "contact"
-        return row.kind == "group" and group is not None and tree.describe(row) == group
 
-    while tree.cursor_line > 0:
-        await pilot.press("up")
-    for _ in range(40):
-        if here():
-            return
-        await pilot.press("down")
-    pytest.fail(f"no line for {username or group} in the contact list")
+async def fill(pilot, field: Input, text: str, *then: str) -> None:
+    """Puts ``text`` in a form field (as a paste would: typing it key by key is slow under Pilot),
+    then presses ``then`` there."""
+    field.focus()
+    field.value = text
+    await pilot.pause()
+    await pilot.press(*then)
 
 
 async def form(pilot, app: CallboardApp, kind: type) -> Any:
@@ -289,8 +294,7 @@ async def test_contacts_panel_adds_edits_moves_and_deletes_contacts_and_groups(
         await wait_for(pilot, lambda: dialog._chosen == "ben", what="Ben found and chosen")
         assert dialog.query_one("#display-name", Input).value == "Ben Brooks"
         assert dialog.query_one("#new-group-row").display  # no group yet: a new one
-        dialog.query_one("#new-group", Input).focus()
-        await pilot.press(*"Sales team", "enter")
+        await fill(pilot, dialog.query_one("#new-group", Input), "Sales team", "enter")
         await wait_for(pilot, lambda: group_lines(desk) == {"Sales team": ["Ben Brooks"]}, what="Ben in Sales team")
 
         # Carmen by user id into the existing group, with a display name of Alicia's choosing.
@@ -298,10 +302,7 @@ async def test_contacts_panel_adds_edits_moves_and_deletes_contacts_and_groups(
         dialog = await form(pilot, app, AddContactDialog)
         await pilot.press(*"carmen")
         await wait_for(pilot, lambda: dialog._chosen == "carmen", what="Carmen chosen")
-        display = dialog.query_one("#display-name", Input)
-        display.value = ""
-        display.focus()
-        await pilot.press(*"Carmen (Support)", "ctrl+s")
+        await fill(pilot, dialog.query_one("#display-name", Input), "Carmen (Support)", "ctrl+s")
         await wait_for(pilot, lambda: group_lines(desk) == {"Sales team": ["Ben Brooks", "Carmen (Support)"]},
                        what="Carmen added")
 
@@ -311,14 +312,11 @@ async def test_contacts_panel_adds_edits_moves_and_deletes_contacts_and_groups(
         await pilot.press(*"dev")
         await wait_for(pilot, lambda: dialog._chosen == "dev", what="Dev chosen")
         await choose_group(pilot, dialog, "New group…")
-        dialog.query_one("#new-group", Input).focus()
-        await pilot.press(*"SALES TEAM", "enter")
+        await fill(pilot, dialog.query_one("#new-group", Input), "SALES TEAM", "enter")
         error = dialog.query_one("#form-error", Static)
         await wait_for(pilot, lambda: "already have a group" in str(error.render()), what="the duplicate refused")
         assert app.screen is dialog and dialog.query_one("#new-group", Input).value == "SALES TEAM"
-        new_group = dialog.query_one("#new-group", Input)
-        new_group.value = ""
-        await pilot.press(*"Night shift", "enter")
+        await fill(pilot, dialog.query_one("#new-group", Input), "Night shift", "enter")
         await wait_for(pilot, lambda: "Night shift" in group_lines(desk), what="Dev in a new group")
 
         # Edit Ben: another display name, and into Night shift.
@@ -342,8 +340,7 @@ async def test_contacts_panel_adds_edits_moves_and_deletes_contacts_and_groups(
         dialog = await form(pilot, app, MoveContactsDialog)
         assert dialog._entries and len(dialog._entries) == 2
         await choose_group(pilot, dialog, "New group…")
-        dialog.query_one("#new-group", Input).focus()
-        await pilot.press(*"Escalations", "enter")
+        await fill(pilot, dialog.query_one("#new-group", Input), "Escalations", "enter")
         await wait_for(pilot, lambda: group_lines(desk).get("Escalations") == ["Ben (Sales)", "Dev Desai"],
                        what="both moved")
         assert group_lines(desk)["Night shift"] == [] and tree.marked == set()
@@ -398,8 +395,7 @@ async def test_a_colleague_from_recent_chats_is_added_as_a_contact(
         await pilot.press("a")
         dialog = await form(pilot, app, AddContactDialog)
         assert dialog._chosen == "erin" and dialog.query_one("#display-name", Input).value == "Erin Ellis"
-        dialog.query_one("#new-group", Input).focus()
-        await pilot.press(*"Billing", "enter")
+        await fill(pilot, dialog.query_one("#new-group", Input), "Billing", "enter")
         await wait_for(pilot, lambda: group_lines(desk) == {"Billing": ["Erin Ellis"]}, what="Erin added")
         erin_line = tree.root.children[0].children[0]
         assert str(tree.render_label(erin_line, tree.rich_style, tree.rich_style)) == "● Erin Ellis"
@@ -445,7 +441,7 @@ async def test_files_are_sent_from_a_path_and_an_offered_one_saved_without_overw
         await pilot.press("alt+f")
         dialog = await form(pilot, app, SendFileDialog)
         missing = tmp_path / "no such file.pdf"
-        await pilot.press(*str(missing), "enter")
+        await fill(pilot, dialog.query_one("#path", Input), str(missing), "enter")
         error = dialog.query_one("#form-error", Static)
         await wait_for(pilot, lambda: "There is no file at" in str(error.render()), what="the missing file")
         assert dialog.query_one("#path", Input).value == str(missing)
