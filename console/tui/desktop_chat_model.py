@@ -82,6 +82,8 @@ class DeskState:
     """Colleague -> directory name, as learnt from messages and lists."""
     conversations: dict[str, Conversation] = field(default_factory=dict)
     """Open conversations in the order their tabs were opened."""
+    front: str | None = None
+    """The conversation last in front on the desktop-chat screen, shown again on return."""
 
     # -- applying events -----------------------------------------------------------------
     @property

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import websockets
 from textual.widgets import DataTable, Input, Label, Markdown, OptionList, Select, Static, TabbedContent
 
 from console.server.runner import ServerThread
@@ -41,6 +45,13 @@ class Colleague:
         self.http = http
         self.username = username
         self.headers: dict[str, str] = {}
+        self._listener: asyncio.Task | None = None
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
 
     async def sign_in(self) -> Colleague:
         r = await self.http.post("/api/v1/session", json={"username": self.username, "password": "demo"})
@@ -68,6 +79,23 @@ class Colleague:
                                  headers=self.headers)
         assert r.status_code == 201, r.text
         return r.json()
+
+    async def listen(self) -> list[dict[str, Any]]:
+        """Follows my event stream in the background; returns the list its frames go into."""
+        frames: list[dict[str, Any]] = []
+        url = str(self.http.base_url).replace("http://", "ws://") + "/api/v1/events"
+
+        async def follow() -> None:
+            async with websockets.connect(url, additional_headers=self.headers) as ws:
+                async for raw in ws:
+                    frames.append(json.loads(raw))
+
+        self._listener = asyncio.create_task(follow())
+        for _ in range(250):  # the stream exists once its snapshots came
+            if any(f.get("topic") == "desk.session" for f in frames):
+                return frames
+            await asyncio.sleep(0.02)
+        pytest.fail("no event stream for " + self.username)
 
     async def files(self) -> dict[str, str]:
         """File name -> state of every file in my history."""
@@ -183,6 +211,18 @@ async def test_messages_open_conversations_count_unread_and_notify_except_in_do_
         await pilot.press("enter")
         await wait_for(pilot, lambda: window.draft == "", what="the reply to be sent")
         assert "Sure, send it over." in await ben.texts()
+
+        # Ben sees Alicia typing; leaving desktop chat mid-sentence takes "typing" away again.
+        frames = await ben.listen()
+        typing = lambda: [f["data"]["typing"] for f in frames if f["topic"] == "desk.typing"]  # noqa: E731
+        await pilot.press(*"Wait")
+        await wait_for(pilot, lambda: typing() == [True], what="Ben told Alicia types")
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: typing() == [True, False], what="Ben told she stopped")
+        await ben.stop()
+        desk = await open_desk(pilot, app)
+        window = await wait_for(pilot, lambda: desk.query_one(DeskConversationTabs).get("ben"), what="Ben again")
+        assert window.draft == "Wait", "the unsent text waits in the reply line"
 
         # Do Not Disturb: messages still arrive and count, with no pop-up and no bell.
         await pilot.press("f4")

@@ -31,6 +31,7 @@ from console.tui.widgets.desktop_chat.contacts import ContactRow, ContactTree
 from console.tui.widgets.desktop_chat.conversation import DeskConversation
 from console.tui.widgets.desktop_chat.conversation_tabs import DeskConversationTabs
 from console.tui.widgets.desktop_chat.desk_bar import DeskBar
+from console.wire_desktop_chat import DeskMessage
 
 if TYPE_CHECKING:
     from console.tui.widgets.desktop_chat.desktop_chat import DeskChange, DesktopChat
@@ -95,6 +96,7 @@ your downloads folder, never over an existing file) or declined.
         self.state = desk.state
         self._narrow_mode = False
         self._contacts_hidden = False
+        self._tabs = DeskConversationTabs(self.state, id="conversations")
 
     def compose(self) -> ComposeResult:
         yield DeskBar(id="desk-bar")
@@ -103,7 +105,7 @@ your downloads folder, never over an existing file) or declined.
             with Vertical(id="contacts-panel"):
                 yield Label("Contacts", id="contacts-title")
                 yield ContactTree(self.state, id="contacts")
-            yield DeskConversationTabs(self.state, id="conversations")
+            yield self._tabs
         yield Footer()
 
     def key_for(self, binding_id: str, default: str) -> str:
@@ -125,11 +127,13 @@ your downloads folder, never over an existing file) or declined.
         for conversation in list(self.state.conversations.values()):
             await self._show_conversation(conversation.username)
         tabs = self.query_one(DeskConversationTabs)
-        unread = self.state.next_unread(None)
-        if unread is not None:
-            tabs.activate(unread)
-        elif tabs.windows:
-            tabs.activate(tabs.windows[-1].username)
+        # Back on the screen: what waits unread first, else the conversation left in front.
+        show = self.state.next_unread(None) or (self.state.front if self.state.front in self.state.conversations
+                                                else None)
+        if show is None and tabs.windows:
+            show = tabs.windows[-1].username
+        if show is not None:
+            tabs.activate(show)
         else:
             self.query_one(ContactTree).focus()
         self._narrow(self.size.width)
@@ -139,6 +143,11 @@ your downloads folder, never over an existing file) or declined.
     def on_unmount(self) -> None:
         if self.desk.view is self:
             self.desk.view = None
+        # Leaving mid-sentence: colleagues should not see "typing" until the next message.
+        for window in self._tabs.windows:  # the widgets are gone from the DOM by now
+            if window.typing_reported:
+                self.desk.host.run_worker(self.desk.typing(window.username, False), group="desk-typing",
+                                          exit_on_error=False)
 
     def _follow_banner(self) -> None:
         """Show the agent screen's connection banner here too: one stream serves both."""
@@ -216,6 +225,8 @@ your downloads folder, never over an existing file) or declined.
 
     @on(DeskConversationTabs.ActiveChanged)
     def _active_changed(self) -> None:
+        if (username := self.active_conversation) is not None:
+            self.state.front = username
         self._mark_active_read()
         self.query_one(DeskConversationTabs).relabel()
         self._show_me()
@@ -368,7 +379,7 @@ your downloads folder, never over an existing file) or declined.
     def _active_window(self) -> DeskConversation | None:
         return self.query_one(DeskConversationTabs).active
 
-    def _pending_offer(self):  # noqa: ANN202 - DeskMessage | None
+    def _pending_offer(self) -> DeskMessage | None:
         window = self._active_window()
         return window.conversation.pending_offer(self.state.username) if window is not None else None
 
@@ -459,12 +470,12 @@ your downloads folder, never over an existing file) or declined.
             self.decline_file(offer)
 
     @work(group="desk-files", exit_on_error=False, name="save the file")
-    async def accept_file(self, offer) -> None:  # noqa: ANN001 - DeskMessage
+    async def accept_file(self, offer: DeskMessage) -> None:
         if offer.file is None or offer.file.state != OFFERED:
             return
         path = await self.desk.accept(offer)
         self.notify(f"{offer.file.name} saved as {path}.", title="File accepted", timeout=10)
 
     @work(group="desk-files", exit_on_error=False, name="decline the file")
-    async def decline_file(self, offer) -> None:  # noqa: ANN001 - DeskMessage
+    async def decline_file(self, offer: DeskMessage) -> None:
         await self.desk.decline(offer)

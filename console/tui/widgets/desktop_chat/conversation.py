@@ -247,6 +247,11 @@ class DeskConversation(Vertical):
         self.query_one(DeskInput).focus()
 
     @property
+    def typing_reported(self) -> bool:
+        """Whether the colleague was told that I am typing (and not told that I stopped)."""
+        return self._typing_reported
+
+    @property
     def draft(self) -> str:
         return self.query_one(DeskInput).value
 
