@@ -29,10 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from console.client.dialer import SimulatedDialer  # noqa: E402
-from console.server import contact_center, desktop_chat, events, web_callbacks, web_chats  # noqa: E402
+from console.server import contact_center, events, web_callbacks, web_chats  # noqa: E402
 from console.server.directory import demo_data, load_directory  # noqa: E402
 from console.server.runner import ServerThread, free_port  # noqa: E402
 from console.server.store import SqliteStore  # noqa: E402
+from console.server import desktop_chat  # noqa: E402  (its clock is scripted in desktop_chat_scene)
 from console.tui.app import CallboardApp  # noqa: E402
 from console.tui.screens import AgentScreen  # noqa: E402
 from console.tui.widgets.callback import CallbackWindow  # noqa: E402
@@ -76,7 +77,7 @@ class ScriptedTime:
 def script_server_time(clock: ScriptedClock) -> None:
     # The server reads the wall clock through its modules' ``time`` import; pointing those
     # at the scripted clock makes transcript times and state changes reproducible.
-    for module in (contact_center, events, web_chats, web_callbacks, desktop_chat):
+    for module in (contact_center, events, web_chats, web_callbacks):
         module.time = ScriptedTime(clock)  # type: ignore[attr-defined]
 
 
@@ -186,6 +187,7 @@ async def colleague(http: httpx.AsyncClient, username: str, presence: str = "ava
 
 async def desktop_chat_scene(pilot, app: CallboardApp, http: httpx.AsyncClient, clock: ScriptedClock) -> None:
     """Alicia's contact groups; Carmen (away) and Ben ask her things, Ben offers a file and types."""
+    desktop_chat.time = ScriptedTime(clock)  # type: ignore[attr-defined]
     desk = "/api/v1/desktop-chat"
     alicia = {"Authorization": f"Bearer {app._client.token}"}
     await pilot.press("f3")
@@ -317,6 +319,11 @@ async def export(out: Path, data_dir: Path) -> list[str]:
                 await settle(pilot)
                 shoot(app, "agent-80x24.svg")
 
+                await pilot.resize_terminal(*SIZE)
+                await desktop_chat_scene(pilot, app, http, clock)
+                shoot(app, "desktop-chat.svg")
+                await pilot.press("f3")  # back to the queues
+
                 # Callbacks: Dana could not be reached and sleeps in Sales; Alicia calls Cal.
                 await pilot.resize_terminal(*SIZE)
                 await vera.typing(False)
@@ -344,9 +351,6 @@ async def export(out: Path, data_dir: Path) -> list[str]:
                 app.clear_notifications()
                 await pilot.pause(0.2)
                 shoot(app, "agent-callback.svg")
-
-                await desktop_chat_scene(pilot, app, http, clock)
-                shoot(app, "desktop-chat.svg")
     finally:
         server.stop()
     return written
