@@ -97,6 +97,7 @@ your downloads folder, never over an existing file) or declined.
         self._narrow_mode = False
         self._contacts_hidden = False
         self._tabs = DeskConversationTabs(self.state, id="conversations")
+        self._alerting = False
 
     def compose(self) -> ComposeResult:
         yield DeskBar(id="desk-bar")
@@ -137,8 +138,14 @@ your downloads folder, never over an existing file) or declined.
         else:
             self.query_one(ContactTree).focus()
         self._narrow(self.size.width)
-        # What the agent screen would offer (pick up an alerting chat) changes with its events.
-        self.set_interval(0.5, self.refresh_bindings)
+        # Whether something alerts the agent changes with the agent screen's events, not ours.
+        self.set_interval(0.5, self._follow_alerts)
+
+    def _follow_alerts(self) -> None:
+        alerting = bool(self.check_action("pickup_alerting", ()))
+        if alerting != self._alerting:
+            self._alerting = alerting
+            self.refresh_bindings()
 
     def on_unmount(self) -> None:
         if self.desk.view is self:
