@@ -211,6 +211,8 @@ async def test_messages_open_conversations_count_unread_and_notify_except_in_do_
         await pilot.press("enter")
         await wait_for(pilot, lambda: window.draft == "", what="the reply to be sent")
         assert "Sure, send it over." in await ben.texts()
+        await wait_for(pilot, lambda: transcript(desk, "ben")[-1].endswith("You: Sure, send it over."),
+                       what="my message in the conversation")
 
         # Ben sees Alicia typing; leaving desktop chat mid-sentence takes "typing" away again.
         frames = await ben.listen()

@@ -184,9 +184,12 @@ your downloads folder, never over an existing file) or declined.
             self.query_one(ContactTree).presence_changed()
             if change.username and (window := tabs.get(change.username)) is not None:
                 window.show()
-        elif change.kind == "message" and change.username is not None:
-            await self._show_conversation(change.username)
-            if change.arrival is not None:
+        elif change.kind == "message":
+            arrival = change.arrival
+            username = arrival.conversation.username if arrival is not None else change.username
+            if username is not None:
+                await self._show_conversation(username)
+            if arrival is not None:
                 self.query_one(ContactTree).show()  # Recent Chats moved
         elif change.kind == "typing" and change.username and (window := tabs.get(change.username)) is not None:
             window.show_typing()
