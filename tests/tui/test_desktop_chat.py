@@ -28,7 +28,14 @@ from console.tui.screens import AgentScreen
 from console.tui.screens.desktop_chat import DesktopChatScreen
 from console.tui.widgets.chat import ChatTabs
 from console.tui.widgets.connection import ConnectionBanner
-from console.tui.widgets.desktop_chat import ContactTree, DeskBar, DeskConversationTabs, DeskInput, DeskTranscript
+from console.tui.widgets.desktop_chat import (
+    ContactTree,
+    DeskBar,
+    DeskConversation,
+    DeskConversationTabs,
+    DeskInput,
+    DeskTranscript,
+)
 from console.tui.widgets.desktop_chat.desktop_chat import DOWNLOADS_ENV
 from console.tui.widgets.status import AgentStatusBar
 from tests.tui.conftest import CountingBells, WebVisitor, stop_server, toasts, wait_for
@@ -136,9 +143,17 @@ def tab_labels(desk: DesktopChatScreen) -> list[str]:
     return [str(tab.label) for tab in tabs.query("ContentTabs Tab")]
 
 
+async def shown(pilot, desk: DesktopChatScreen, username: str) -> DeskConversation:
+    """The conversation with ``username`` once its tab is open and mounted."""
+    tabs = desk.query_one(DeskConversationTabs)
+    return await wait_for(pilot, lambda: (w := tabs.get(username)) is not None and w.ready and w,
+                          what=f"the conversation with {username}")
+
+
 def transcript(desk: DesktopChatScreen, username: str) -> list[str]:
     window = desk.query_one(DeskConversationTabs).get(username)
-    assert window is not None
+    if window is None or not window.ready:
+        return []
     return [str(entry.render()) for entry in window.query_one(DeskTranscript).query("DeskEntry")]
 
 
@@ -196,7 +211,7 @@ async def test_messages_open_conversations_count_unread_and_notify_except_in_do_
         await wait_for(pilot, lambda: tab_labels(desk)[0] == "1 Ben Brooks (1)", what="unread while Carmen is in front")
         await pilot.press("alt+1")
         await wait_for(pilot, lambda: tab_labels(desk)[0] == "1 Ben Brooks", what="Ben read")
-        window = desk.query_one(DeskConversationTabs).get("ben")
+        window = await shown(pilot, desk, "ben")
         await ben.typing("alicia", True)
         await wait_for(pilot, lambda: "Ben Brooks is typing…" in str(window.query_one("#desk-typing", Label).render()),
                        what="the typing line")
@@ -223,7 +238,7 @@ async def test_messages_open_conversations_count_unread_and_notify_except_in_do_
         await wait_for(pilot, lambda: typing() == [True, False], what="Ben told she stopped")
         await ben.stop()
         desk = await open_desk(pilot, app)
-        window = await wait_for(pilot, lambda: desk.query_one(DeskConversationTabs).get("ben"), what="Ben again")
+        window = await shown(pilot, desk, "ben")
         assert window.draft == "Wait", "the unsent text waits in the reply line"
 
         # Do Not Disturb: messages still arrive and count, with no pop-up and no bell.
@@ -251,8 +266,7 @@ async def test_messages_reach_only_signed_in_colleagues_and_the_typed_text_stays
         desk = await open_desk(pilot, app)
         await sign_in_to_desk(pilot, app, desk)
         await ben.say("alicia", "Hi")
-        await wait_for(pilot, lambda: desk.query_one(DeskConversationTabs).get("ben"), what="Ben's conversation")
-        window = desk.query_one(DeskConversationTabs).get("ben")
+        window = await shown(pilot, desk, "ben")
         await ben.call("DELETE", "/session")
         await wait_for(pilot, lambda: desk.state.presence_of("ben") == "offline", what="Ben offline")
         assert "offline" in window.query_one(DeskInput).placeholder
@@ -464,9 +478,7 @@ async def test_files_are_sent_from_a_path_and_an_offered_one_saved_without_overw
         # Ben offers a file: Alicia sees its name and size, accepts, and it lands beside hers.
         content = b"Visitor asked about order 4411.\n" * 64
         await ben.offer("alicia", "visitor notes.txt", content)
-        tabs = desk.query_one(DeskConversationTabs)
-        await wait_for(pilot, lambda: tabs.get("ben"), what="Ben's conversation")
-        window = tabs.get("ben")
+        window = await shown(pilot, desk, "ben")
         offer_line = window.query_one("#desk-offer", Label)
         await wait_for(pilot, lambda: "visitor notes.txt (2.0 KB)" in str(offer_line.render()), what="the offer")
         assert "offers 📎 visitor notes.txt (2.0 KB)" in transcript(desk, "ben")[-1]
@@ -524,10 +536,8 @@ async def test_desktop_chat_fits_80_by_24_and_takes_turns_when_narrower(
         await sign_in_to_desk(pilot, app, desk)
         await ben.say("alicia", "Hi")
         tabs = desk.query_one(DeskConversationTabs)
-        await wait_for(pilot, lambda: tabs.get("ben"), what="Ben's conversation")
         contacts = desk.query_one("#contacts-panel")
-        reply = await wait_for(pilot, lambda: tabs.get("ben") and tabs.get("ben").query_one(DeskInput),
-                               what="Ben's reply line")
+        reply = (await shown(pilot, desk, "ben")).query_one(DeskInput)
         await wait_for(pilot, lambda: reply.region.height > 0, what="the reply line laid out")
         assert contacts.region.width == 26 and tabs.region.width == 80 - 26
         assert reply.region.bottom <= 23  # above the footer
@@ -587,8 +597,7 @@ async def test_desktop_chat_rides_out_a_server_restart_keeping_the_typed_text_an
             await sign_in_to_desk(pilot, app, desk)
             ben = await Colleague(http, "ben").sign_in()
             await ben.say("alicia", "Before the restart")
-            tabs = desk.query_one(DeskConversationTabs)
-            window = await wait_for(pilot, lambda: tabs.get("ben"), what="Ben's conversation")
+            window = await shown(pilot, desk, "ben")
             banner = desk.query_one("#desk-banner", ConnectionBanner)
             assert not banner.display
 

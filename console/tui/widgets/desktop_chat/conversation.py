@@ -194,6 +194,7 @@ class DeskConversation(Vertical):
         self.sending = False
         self._typing_reported = False
         self._idle_timer: Timer | None = None
+        self._composed = False
         self.offer_hint = ""
 
     @property
@@ -211,12 +212,13 @@ class DeskConversation(Vertical):
         yield DeskInput(self.conversation.draft, id="desk-input", max_length=MAX_MESSAGE_CHARS)
 
     def on_mount(self) -> None:
+        self._composed = True
         self.show()
 
     def show(self) -> None:
         """Everything from the state: name, presence, messages, typing, a file waiting for an answer."""
-        if not self.is_mounted:
-            return
+        if not self._composed:
+            return  # on_mount shows it
         conversation = self.conversation
         self.query_one("#desk-name", Label).update(conversation.name)
         presence = self.state.presence_of(conversation.username)
@@ -240,11 +242,18 @@ class DeskConversation(Vertical):
             reply.placeholder = f"Message {conversation.name} — Enter sends"
 
     def show_typing(self) -> None:
+        if not self._composed:
+            return
         typing = self.conversation.typing and self.state.presence_of(self.username) != OFFLINE
         self.query_one("#desk-typing", Label).update(f"{self.conversation.name} is typing…" if typing else "")
 
     def focus_reply(self) -> None:
         self.query_one(DeskInput).focus()
+
+    @property
+    def ready(self) -> bool:
+        """Its parts are mounted (a tab opens over a refresh or two)."""
+        return self._composed
 
     @property
     def typing_reported(self) -> bool:
@@ -253,7 +262,7 @@ class DeskConversation(Vertical):
 
     @property
     def draft(self) -> str:
-        return self.query_one(DeskInput).value
+        return self.query_one(DeskInput).value if self._composed else self.conversation.draft
 
     def sent(self, text: str) -> None:
         """The server took ``text``: it leaves the reply line (what was typed after it stays)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -44,6 +46,7 @@ class DeskConversationTabs(Vertical):
         self._next_pane = 0
         self._focus_pending: str | None = None
         self._focus_attempts = 0
+        self._opening: dict[str, asyncio.Event] = {}
         self.placeholder = "No conversations."
 
     def compose(self) -> ComposeResult:
@@ -75,6 +78,8 @@ class DeskConversationTabs(Vertical):
         """The conversation's tab, opened if needed."""
         window = self._windows.get(conversation.username)
         if window is not None:
+            if (opening := self._opening.get(conversation.username)) is not None:
+                await opening.wait()  # opened by a concurrent caller (the reply and its echo)
             return window
         self._next_pane += 1
         pane_id = self._pane_ids[conversation.username] = f"desk-conversation-{self._next_pane}"
@@ -82,7 +87,12 @@ class DeskConversationTabs(Vertical):
         window.offer_hint = offer_hint
         self._windows[conversation.username] = window
         self._sync_classes()
-        await self._tabs.add_pane(TabPane(conversation.name, window, id=pane_id))
+        self._opening[conversation.username] = opening = asyncio.Event()
+        try:
+            await self._tabs.add_pane(TabPane(conversation.name, window, id=pane_id))
+        finally:
+            opening.set()
+            del self._opening[conversation.username]
         if len(self._windows) == 1:
             self._tabs.active = pane_id
         self.relabel()
