@@ -248,7 +248,8 @@ class DeskConversation(Vertical):
         self.query_one("#desk-typing", Label).update(f"{self.conversation.name} is typing…" if typing else "")
 
     def focus_reply(self) -> None:
-        self.query_one(DeskInput).focus()
+        if self._composed:
+            self.query_one(DeskInput).focus()
 
     @property
     def ready(self) -> bool:
