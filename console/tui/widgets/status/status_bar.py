@@ -73,8 +73,8 @@ class AgentStatusBar(Horizontal):
         yield Label(self._server, id="server")
 
     def _watch_any(self) -> None:
-        if not self.is_mounted:
-            return  # compose shows the values
+        if not self.is_mounted or not self.query("#agent-name"):
+            return  # compose shows the values (none left when the app closes while this mounts)
         self.query_one("#agent-name", Label).update(self.agent_name)
         status = self.query_one("#agent-status", Label)
         status.update(self.status_label)
