@@ -41,10 +41,12 @@ from console.server.directory import demo_data, load_directory  # noqa: E402
 from console.server.library_demo import load_demo_libraries  # noqa: E402
 from console.server.runner import ServerThread, free_port  # noqa: E402
 from console.server.store import SqliteStore  # noqa: E402
+from console.server import desktop_chat  # noqa: E402  (its clock is scripted in desktop_chat_scene)
 from console.tui.app import CallboardApp  # noqa: E402
 from console.tui.screens import AgentScreen, SupervisorScreen  # noqa: E402
 from console.tui.widgets.callback import CallbackWindow  # noqa: E402
 from console.tui.widgets.chat import ChatTabs  # noqa: E402
+from console.tui.widgets.desktop_chat import DeskConversationTabs  # noqa: E402
 from console.tui.widgets.faq import FaqPanel  # noqa: E402
 from console.tui.widgets.responses import ResponsesPanel  # noqa: E402
 from console.tui.widgets.queue import QueueView  # noqa: E402
@@ -185,6 +187,64 @@ async def make_call(pilot, clock: ScriptedClock, after: float) -> CallbackWindow
     return window
 
 
+async def colleague(http: httpx.AsyncClient, username: str, presence: str = "available") -> dict[str, str]:
+    """A colleague signed in at their own console and to desktop chat."""
+    response = await http.post("/api/v1/session", json={"username": username, "password": "demo"})
+    headers = {"Authorization": f"Bearer {response.json()['token']}"}
+    (await http.post("/api/v1/desktop-chat/session", headers=headers)).raise_for_status()
+    if presence != "available":
+        await http.put("/api/v1/desktop-chat/presence", headers=headers, json={"presence": presence})
+    return headers
+
+
+async def desktop_chat_scene(pilot, app: CallboardApp, http: httpx.AsyncClient, clock: ScriptedClock) -> None:
+    """Alicia's contact groups; Carmen (away) and Ben ask her things, Ben offers a file and types."""
+    desktop_chat.time = ScriptedTime(clock)  # type: ignore[attr-defined]
+    desk = "/api/v1/desktop-chat"
+    alicia = {"Authorization": f"Bearer {app._client.token}"}
+    await pilot.press("f6")
+    await pilot.press("f4")
+    await pilot.pause(0.2)
+    await pilot.press("enter")  # sign in to desktop chat
+    await wait_for(pilot, lambda: app.screen.state.my_presence == "available", "desktop chat sign-in")
+    for username, display, group in [("ben", None, "Sales team"), ("erin", None, "Sales team"),
+                                     ("carmen", None, "Support"), ("sam", "Sam (supervisor)", "Supervisors")]:
+        groups = {g["name"]: g["id"] for g in (await http.get(f"{desk}/roster", headers=alicia)).json()["groups"]}
+        body = {"username": username, **({"group_id": groups[group]} if group in groups else {"new_group": group})}
+        if display:
+            body["display_name"] = display
+        (await http.post(f"{desk}/contacts", headers=alicia, json=body)).raise_for_status()
+    ben, carmen = await colleague(http, "ben"), await colleague(http, "carmen", "away")
+    await colleague(http, "sam", "dnd")
+    clock.advance(20)
+    await http.post(f"{desk}/messages", headers=carmen, json={"to": "alicia", "text": "Could you cover the "
+                                                               "Support queue at two? I have training."})
+    clock.advance(30)
+    await http.post(f"{desk}/messages", headers=ben, json={"to": "alicia", "text": "Hi Alicia, a visitor in "
+                                                            "Sales only speaks German. Can you take the chat?"})
+    await wait_for(pilot, lambda: app.screen.state.conversations.get("ben"), "Ben's message")
+    tabs = app.screen.query_one(DeskConversationTabs)
+    tabs.activate("ben")
+    window = tabs.get("ben")
+    await wait_for(pilot, lambda: app.focused is window.query_one(Input), "Ben's reply line to have focus")
+    clock.advance(20)
+    text = "Sure, transfer it to me. Do you have notes from the visitor?"
+    await pilot.press(*text)
+    await wait_for(pilot, lambda: window.draft == text, "the typed reply")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not window.draft, "the reply to be sent")
+    clock.advance(25)
+    await http.post(f"{desk}/attachments", params={"to": "alicia", "name": "visitor notes.txt"},
+                    content=b"Order 4411, wants delivery to Hamburg.\n" * 50, headers=ben)
+    await http.post(f"{desk}/typing", headers=ben, json={"to": "alicia", "typing": True})
+    clock.advance(10)
+    await http.post(f"{desk}/messages", headers=carmen, json={"to": "alicia", "text": "And lunch at one?"})
+    await wait_for(pilot, lambda: app.screen.state.unread == 1, "Carmen's unread message")
+    await settle(pilot)
+    app.clear_notifications()
+    await pilot.pause(0.2)
+
+
 async def export(out: Path, data_dir: Path) -> list[str]:
     clock = ScriptedClock(START)
     script_server_time(clock)
@@ -271,6 +331,11 @@ async def export(out: Path, data_dir: Path) -> list[str]:
                 await pilot.resize_terminal(80, 24)
                 await settle(pilot)
                 shoot(app, "agent-80x24.svg")
+
+                await pilot.resize_terminal(*SIZE)
+                await desktop_chat_scene(pilot, app, http, clock)
+                shoot(app, "desktop-chat.svg")
+                await pilot.press("f6")  # back to the queues
 
                 # The sidebars beside Vera's chat: the e-FAQ has her answer, Responses the words.
                 await pilot.resize_terminal(*SIZE)

@@ -348,8 +348,17 @@ class EventStream:
                 return frame
 
     def snapshots(self) -> list[dict[str, Any]]:
-        """The three snapshot frames a fresh stream starts with."""
-        return [self.recv() for _ in range(3)]
+        """The contact center's snapshot frames a fresh stream starts with (three for an agent).
+
+        Desktop chat's snapshot (``desk.session``) ends the snapshots; it is read here too,
+        and left out of what is returned.
+        """
+        frames = []
+        while (frame := self.recv())["topic"] != "desk.session":
+            assert frame["kind"] in ("snapshot", "resync"), frame
+            frames.append(frame)
+        assert frame["kind"] == "snapshot", frame
+        return frames
 
     def close(self) -> None:
         self._stack.close()

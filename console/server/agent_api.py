@@ -96,6 +96,27 @@ STATUS_OF = {
     "faq.question_empty": 422,
     "faq.answer_empty": 422,
     "faq.text_too_long": 422,
+    # Desktop chat (console/server/desktop_chat_api.py)
+    "desk.not_signed_in": 409,
+    "desk.user.unknown": 404,
+    "desk.recipient_self": 422,
+    "desk.recipient_offline": 409,
+    "desk.presence.unknown": 422,
+    "desk.group.not_found": 404,
+    "desk.group.duplicate": 409,
+    "desk.group.name_invalid": 422,
+    "desk.group.target_required": 422,
+    "desk.contact.not_found": 404,
+    "desk.contact.duplicate": 409,
+    "desk.contact.self": 422,
+    "desk.contact.name_invalid": 422,
+    "desk.roster.full": 409,
+    "desk.attachment.too_large": 413,
+    "desk.attachment.type_not_allowed": 415,
+    "desk.attachment.name_invalid": 422,
+    "desk.attachment.not_found": 404,
+    "desk.attachment.answered": 409,
+    "desk.attachment.incomplete": 400,
 }
 
 ACTION_BODIES = {
@@ -259,7 +280,7 @@ def build_agent_router(center: ContactCenter, hub: EventHub) -> APIRouter:
                     outbox.get_nowait()
                 if after is not None:
                     stream.emit("session", "resync", {"reason": "buffer no longer holds the events after seq"})
-                for topic, data in center.snapshot_frames(agent):
+                for topic, data in [*center.snapshot_frames(agent), *hub.feature_snapshots(agent.username)]:
                     stream.emit(topic, "snapshot", data)
             else:
                 while not outbox.empty():

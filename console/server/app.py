@@ -20,6 +20,8 @@ from console.core.errors import CallboardError
 from console.core.visitor_feed import SystemMessages
 from console.server.agent_api import build_agent_router, error_response
 from console.server.contact_center import ContactCenter
+from console.server.desktop_chat import DesktopChatSettings, EmbeddedDesktopChat
+from console.server.desktop_chat_api import UPLOAD_PATH, build_desktop_chat_router
 from console.server.events import EventHub
 from console.server.faq import FaqLibrary
 from console.server.library_api import FILE_UPLOAD_PATH, build_library_router
@@ -49,6 +51,8 @@ class ServerSettings:
     system_messages: SystemMessages = field(default_factory=SystemMessages)
     response_file_limit: int = DEFAULT_FILE_LIMIT
     """Largest file (bytes) a file response may carry; uploads over it get ``response.file_too_large``."""
+    desktop_chat: DesktopChatSettings = field(default_factory=DesktopChatSettings)
+    """Attachment size limit and types, message retention (``[desktop_chat]`` in the settings file)."""
 
     @property
     def database(self) -> Path:
@@ -64,11 +68,13 @@ class BodyLimit:
     """
 
     def __init__(self, app, limit: int = MAX_BODY_BYTES,  # noqa: ANN001 - ASGI app
-                 files: dict[str, int] | None = None) -> None:
+                 files: dict[str, int] | None = None, exempt: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.limit = limit
         self.files = files or {}
         """Paths that take a file as the body, with their own limit (``response.file_too_large``)."""
+        self.exempt = exempt
+        """POST paths whose routes stream the body and enforce their own limit (desktop-chat files)."""
 
     async def _too_large(self, scope, receive, send) -> None:
         if scope["path"] in self.files:
@@ -79,7 +85,7 @@ class BodyLimit:
         await response(scope, receive, send)
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (scope["method"] == "POST" and scope["path"] in self.exempt):
             return await self.app(scope, receive, send)
         limit = self.files.get(scope["path"], self.limit)
         declared = dict(scope.get("headers") or []).get(b"content-length")
@@ -141,9 +147,14 @@ def create_app(settings: ServerSettings) -> FastAPI:
     responses = ResponseLibrary(store, center, file_limit=settings.response_file_limit)
     faq = FaqLibrary(store)
     chats.files = responses.file_content
+    desk = EmbeddedDesktopChat(store, center, hub, settings.desktop_chat, settings.data_dir / "desktop-chat")
+    # The team view shows each agent's desktop-chat presence, and a change redraws their row.
+    center.team.presence_of = desk.presence_of
+    desk.presence_listeners.append(lambda username, presence: center.team.changed(username))
     center.load()
     chats.load()
     callbacks.load()
+    desk.load()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -169,6 +180,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.chats = chats
     app.state.callbacks = callbacks
     app.state.store = store
+    app.state.desktop_chat = desk
 
     @app.exception_handler(CallboardError)
     async def on_callboard_error(request: Request, exc: CallboardError) -> JSONResponse:
@@ -199,6 +211,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         log.exception("unhandled error on %s", request.url.path)
         return error_response("server.error", "The server failed to handle this request.", 500)
 
+    app.include_router(build_desktop_chat_router(desk), prefix="/api/v1")
     app.include_router(build_agent_router(center, hub), prefix="/api/v1")
     app.include_router(build_supervisor_router(center), prefix="/api/v1/supervisor")
     app.include_router(build_library_router(responses, faq), prefix="/api/v1")
@@ -215,5 +228,6 @@ def create_app(settings: ServerSettings) -> FastAPI:
             return error_response("not_found", "No visitor page is installed.", 404)
         return FileResponse(page, media_type="text/html")
 
-    app.add_middleware(BodyLimit, files={FILE_UPLOAD_PATH: settings.response_file_limit})
+    app.add_middleware(BodyLimit, files={FILE_UPLOAD_PATH: settings.response_file_limit},
+                       exempt=frozenset({UPLOAD_PATH}))
     return app

@@ -13,7 +13,7 @@ import hashlib
 import secrets
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -200,6 +200,9 @@ class ContactCenter:
         self.transcript_next: dict[str, int] = {}
         self.typing: dict[str, bool] = {}
         """Visitor typing state per interaction id."""
+        self.session_hooks: list[Callable[[Agent, bool], None]] = []
+        """Told when an agent's first console session starts (True) or their last one ends
+        (False): desktop chat shows them Offline while they have no console."""
         self._session_users: dict[str, tuple[str, float]] = {}
         self._alert_timers: dict[str, asyncio.TimerHandle] = {}
         self._route_pending = False
@@ -307,6 +310,8 @@ class ContactCenter:
         self.store.add_session(token_hash, username, now, expires)
         self._session_users[token_hash] = (username, expires)
         agent.sessions.add(token_hash)
+        if len(agent.sessions) == 1:
+            self._sessions_changed(agent, True)
         if agent.status == GONE_HOME:
             self._set_status(agent, AVAILABLE, now)
         self.agent_changed(agent)
@@ -326,6 +331,10 @@ class ContactCenter:
 
     def logout(self, session_id: str) -> None:
         self._end_session(session_id)
+
+    def _sessions_changed(self, agent: Agent, signed_in: bool) -> None:
+        for hook in self.session_hooks:
+            hook(agent, signed_in)
 
     def expire_sessions(self, now: float | None = None) -> None:
         """Signs out agents whose session ran out while no call of theirs noticed.
@@ -356,6 +365,7 @@ class ContactCenter:
             return
         agent.sessions.discard(token_hash)
         if not agent.sessions:
+            self._sessions_changed(agent, False)
             now = time.time()
             agent.sign_out_by = None
             self._set_status(agent, GONE_HOME, now)

@@ -60,6 +60,10 @@ class SessionStream:
         return [frame for seq, frame in self.buffer if seq > after]
 
 
+SnapshotSource = Callable[[str], list[tuple[str, dict[str, Any]]]]
+"""A feature's snapshot frames (topic, data) for a user's freshly connected stream."""
+
+
 class EventHub:
     """Routes events to the streams of the users who should see them."""
 
@@ -67,6 +71,11 @@ class EventHub:
         self.buffer_size = buffer_size
         self._streams: dict[str, SessionStream] = {}
         self._by_user: dict[str, set[str]] = {}
+        self.snapshot_sources: list[SnapshotSource] = []
+        """Features (desktop chat) whose snapshots follow the contact center's on a fresh stream."""
+
+    def feature_snapshots(self, username: str) -> list[tuple[str, dict[str, Any]]]:
+        return [frame for source in self.snapshot_sources for frame in source(username)]
 
     def stream(self, session_id: str, username: str) -> SessionStream:
         stream = self._streams.get(session_id)

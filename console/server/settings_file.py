@@ -13,6 +13,11 @@ Example::
     joined = "%1 has joined the conversation."
     left = "%1 has left the conversation."
 
+    [desktop_chat]        # files colleagues send each other, and how long messages are kept
+    attachment_max_mb = 5
+    attachment_types = [".pdf", ".png", ".jpg", ".txt", ".csv", ".docx", ".xlsx", ".zip"]
+    message_retention_days = 30
+
 Unknown keys are refused so a typo does not silently keep a default.
 """
 
@@ -24,8 +29,10 @@ from pathlib import Path
 
 from console.core.visitor_feed import SystemMessages
 from console.server.app import ServerSettings
+from console.server.desktop_chat import desktop_chat_settings
 
-TOP_LEVEL = {"session_ttl_hours", "trusted_proxies", "event_buffer", "messages", "response_file_limit_mb"}
+TOP_LEVEL = {"session_ttl_hours", "trusted_proxies", "event_buffer", "messages", "response_file_limit_mb",
+             "desktop_chat"}
 
 
 class SettingsError(ValueError):
@@ -70,4 +77,9 @@ def load_settings(path: Path, data_dir: Path) -> ServerSettings:
     if not all(isinstance(v, str) and v.strip() for v in messages.values()):
         raise SettingsError(f"{path}: messages must be non-empty strings")
     settings.system_messages = SystemMessages(**messages)
+    if "desktop_chat" in raw:
+        try:
+            settings.desktop_chat = desktop_chat_settings(raw["desktop_chat"])
+        except ValueError as exc:
+            raise SettingsError(f"{path}: {exc}") from None
     return settings

@@ -5,6 +5,7 @@ Each simulated agent is an ``AgentClient`` like the console's: it signs in, goes
 person finishing a sentence would), greets the visitor by name, answers each question
 after reading it and typing (typing indicator on), and after a few exchanges - or when
 the visitor thanks them or leaves - says goodbye, disconnects and dismisses the chat.
+They are on desktop chat too, and answer a colleague's message briefly.
 With them a demo contact center is busy while the human agent works beside them.
 
 Every happening is logged to ``callboard.sim.agents``.
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from console.client.agent_client import AgentClient, ApiError, ConnectionState, ServerUnreachable
+from console.client.desktop_chat import DesktopChatClient
 from console.sim import scripts
 from console.sim.simulator import HumanTiming, stopped_within
 
@@ -27,6 +29,11 @@ log = logging.getLogger("callboard.sim.agents")
 
 AVAILABLE = "Available"
 NOT_ANSWERING = "ACD - Agent Not Answering"
+COLLEAGUE_REPLIES = (
+    "Sure, give me a minute.", "Thanks, will do!", "On it.", "Sounds good to me.",
+    "Let me check and get back to you.", "Yes, no problem.",
+)
+"""What a simulated colleague answers on desktop chat."""
 
 
 class VisitorGone(Exception):
@@ -132,7 +139,8 @@ class SimAgent:
                 session = await self.client.login(self.username, self.password)
                 self.name = session.user.name
                 await self.client.set_status(AVAILABLE)
-                log.info("%s signed in and is Available", self.name)
+                await DesktopChatClient(self.client).sign_in()
+                log.info("%s signed in and is Available (also on desktop chat)", self.name)
                 return True
             except ServerUnreachable as error:
                 if not warned:
@@ -182,6 +190,29 @@ class SimAgent:
                 chat.take(data.get("entry") or {})
         elif topic == "agent.status" and kind == "put" and data.get("status") == NOT_ANSWERING:
             self._spawn(self._back_to_available(), f"available {self.username}")
+        elif topic == "desk.message" and kind == "post" and data.get("from") != self.username:
+            self._spawn(self._answer_colleague(data), f"desktop chat {self.username} {data.get('id')}")
+
+    async def _answer_colleague(self, message: dict[str, Any]) -> None:
+        """A colleague wrote on desktop chat: read, type, answer briefly; files are declined."""
+        assert self.client is not None
+        desk = DesktopChatClient(self.client)
+        colleague = message.get("from", "")
+        try:
+            if await stopped_within(self.stop, self.timing.reading(message.get("text", ""))):
+                return
+            if message.get("kind") == "file":
+                await desk.decline_file(message["id"])
+                reply = "Sorry, I can't open files on this machine."
+            else:
+                reply = self.rng.choice(COLLEAGUE_REPLIES)
+            await desk.typing(colleague, True)
+            if await stopped_within(self.stop, self.timing.typing(reply)):
+                return
+            await desk.send(colleague, reply)
+            log.info("%s answered %s on desktop chat", self.name, message.get("from_name", colleague))
+        except ApiError as error:
+            log.info("%s could not answer %s on desktop chat: %s", self.name, colleague, error.message)
 
     def _on_interaction(self, view: dict[str, Any]) -> None:
         chat = self.chats.get(view["id"])

@@ -191,9 +191,9 @@ def test_resume_delivers_exactly_the_missed_events(server):
     visitor = server.visitor()
     visitor.start()
 
-    resumed = server.events(alice, {"op": "resume", "after": 3})
+    resumed = server.events(alice, {"op": "resume", "after": 4})  # 1-3 and desktop chat's 4
     missed = [resumed.recv() for _ in range(3)]
-    assert [f["seq"] for f in missed] == [4, 5, 6]
+    assert [f["seq"] for f in missed] == [5, 6, 7]
     assert [(f["topic"], f["kind"]) for f in missed] == [
         ("agent.status", "put"), ("agent.status", "put"), ("interaction", "put"),
     ]
@@ -201,7 +201,7 @@ def test_resume_delivers_exactly_the_missed_events(server):
     assert missed[2]["data"]["remote_name"] == visitor.name
     server.set_status(alice, "In a Meeting")
     live = resumed.recv()
-    assert live["seq"] == 7 and live["topic"] == "agent.status" and live["data"]["status"] == "In a Meeting"
+    assert live["seq"] == 8 and live["topic"] == "agent.status" and live["data"]["status"] == "In a Meeting"
 
 
 def test_resume_when_nothing_was_missed_continues_with_live_events(server):
@@ -209,10 +209,10 @@ def test_resume_when_nothing_was_missed_continues_with_live_events(server):
     first = server.events(alice, {"op": "subscribe"})
     first.snapshots()
     first.close()
-    resumed = server.events(alice, {"op": "resume", "after": 3})
+    resumed = server.events(alice, {"op": "resume", "after": 4})
     server.set_status(alice, "Training")
     frame = resumed.recv()
-    assert frame["seq"] == 4 and frame["topic"] == "agent.status"
+    assert frame["seq"] == 5 and frame["topic"] == "agent.status"
 
 
 def test_resume_beyond_the_buffer_gives_resync_then_snapshots(server_factory):
@@ -222,14 +222,14 @@ def test_resume_beyond_the_buffer_gives_resync_then_snapshots(server_factory):
     first.snapshots()
     first.close()
     for status in ("At Lunch", "Training", "In a Meeting", "At Lunch", "Training", "Do Not Disturb"):
-        server.set_status(alice, status)  # seq 4..9; the buffer keeps 5..9
+        server.set_status(alice, status)  # seq 5..10; the buffer keeps 6..10
 
-    resumed = server.events(alice, {"op": "resume", "after": 3})
+    resumed = server.events(alice, {"op": "resume", "after": 4})
     resync = resumed.recv()
     EventEnvelope.model_validate(resync)
-    assert resync["seq"] == 10 and resync["kind"] == "resync" and resync["topic"] == "session"
+    assert resync["seq"] == 11 and resync["kind"] == "resync" and resync["topic"] == "session"
     frames = resumed.snapshots()
-    assert [f["seq"] for f in frames] == [11, 12, 13]
+    assert [f["seq"] for f in frames] == [12, 13, 14]
     _, status, _ = check_snapshots(frames)
     assert status["status"] == "Do Not Disturb"
 
@@ -247,8 +247,8 @@ def test_each_session_numbers_its_own_stream(server):
     first = server.events(one, {"op": "subscribe"})
     first.snapshots()
     server.set_status(one, "Training")
-    assert first.recv()["seq"] == 4
+    assert first.recv()["seq"] == 5
     second = server.events(two, {"op": "subscribe"})
     assert [f["seq"] for f in second.snapshots()] == [1, 2, 3]
     server.set_status(one, "At Lunch")
-    assert first.recv()["seq"] == 5 and second.recv()["seq"] == 4
+    assert first.recv()["seq"] == 6 and second.recv()["seq"] == 5

@@ -34,6 +34,7 @@ from console.tui.screens.live import EventSource, LiveScreen
 from console.tui.widgets.callback import CallbackWindow
 from console.tui.widgets.chat import ChatTabs, ChatWindow
 from console.tui.widgets.connection import ConnectionBanner
+from console.tui.widgets.desktop_chat import DesktopChat
 from console.tui.widgets.queue import QueueTable, QueueView
 from console.tui.widgets.status import AgentStatusBar
 from console.wire import InteractionView, SessionResponse, TranscriptEntry
@@ -74,10 +75,15 @@ class AgentScreen(LiveScreen):
 
 When a chat or callback alerts you the terminal bell rings; pick it up with the key
 shown in the footer. Everything is also in the command palette (**ctrl+p**).
+
+**F6** opens desktop chat with colleagues; the top line shows your presence there
+and how many of their messages wait unread.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "change_status", "Status", id="status", show=False, tooltip="Choose your ACD status"),
+        Binding("f6", "desktop_chat", "Desktop Chat", id="desktop-chat", show=False,
+                tooltip="Chat with colleagues: contacts, presence, conversations"),
         Binding("alt+a", "pickup_alerting", "Pick up", id="pickup-alerting",
                 tooltip="Pick up the interaction that is alerting you"),
         Binding("alt+h", "hold", "Hold", id="chat-hold", tooltip="Put the current chat on hold"),
@@ -125,6 +131,7 @@ shown in the footer. Everything is also in the command palette (**ctrl+p**).
         self._focus_when_open: set[str] = set()
         self._dialing: set[str] = set()
         """Callbacks whose call is being recorded or dialed: Make Call waits for it to finish."""
+        self.desk = DesktopChat(self, client, session.user.username)
 
     def compose(self) -> ComposeResult:
         yield AgentStatusBar(self.client.base_url.split("://", 1)[-1], id="status-bar")
@@ -173,6 +180,8 @@ shown in the footer. Everything is also in the command palette (**ctrl+p**).
                 window.visitor_typing(typing)
             if (view := self.state.set_visitor_typing(data["interaction_id"], typing)) is not None:
                 self.query_one(QueueView).put(view)
+        elif isinstance(topic, str) and topic.startswith("desk."):
+            await self.desk.apply(frame)
         self.refresh_bindings()
 
     async def _replace_queues(self, data: dict[str, Any]) -> None:
@@ -314,6 +323,9 @@ shown in the footer. Everything is also in the command palette (**ctrl+p**).
                 self.set_status(status_id)
 
         self.app.push_screen(StatusPicker(self.state.selectable_statuses(), current), chosen)
+
+    def action_desktop_chat(self) -> None:
+        self.desk.open()
 
     def action_pickup_alerting(self) -> None:
         if (view := self.state.first_alerting()) is not None:

@@ -9,7 +9,8 @@ from textual.widgets import Label
 
 
 class AgentStatusBar(Horizontal):
-    """Agent name, current status coloured by what it means for routing, and a hint.
+    """Agent name, current status coloured by what it means for routing, a hint, and
+    the desktop-chat presence with the number of unread colleague messages.
 
     The status label carries the class ``-available``, ``-away`` or ``-busy`` (see
     ``console.tui.model.status_tone``), styled with the theme's ``$status-*`` colours.
@@ -32,6 +33,14 @@ class AgentStatusBar(Horizontal):
             &.-busy { background: $status-busy; }
         }
         #status-hint { color: $text-muted; padding-left: 1; }
+        #desk-chat {
+            padding-left: 1;
+            color: $disconnected;
+            &.-available { color: $status-available; }
+            &.-away { color: $status-away; }
+            &.-dnd { color: $status-busy; }
+            &.-unread { text-style: bold; }
+        }
         #server { width: 1fr; text-align: right; color: $text-muted; }
     }
     """
@@ -44,6 +53,11 @@ class AgentStatusBar(Horizontal):
     """``available``, ``away`` or ``busy``."""
     hint: reactive[str] = reactive("", init=False)
     """How to change the status, e.g. ``F2 change``."""
+    desk_chat: reactive[str] = reactive("", init=False)
+    """Desktop-chat presence and unread messages, e.g. ``F6 chat ● Available · 2 new``."""
+    desk_tone: reactive[str] = reactive("offline", init=False)
+    """The desktop-chat presence (``available``, ``away``, ``dnd``, ``offline``) colouring it;
+    ``unread`` is added while messages wait."""
 
     def __init__(self, server: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -53,16 +67,25 @@ class AgentStatusBar(Horizontal):
         yield Label(self.agent_name, id="agent-name")
         yield Label(self.status_label, id="agent-status", classes=f"-{self.tone}")
         yield Label(self.hint, id="status-hint")
+        desk = Label(self.desk_chat, id="desk-chat")
+        desk.display = bool(self.desk_chat)
+        yield desk
         yield Label(self._server, id="server")
 
     def _watch_any(self) -> None:
-        if not self.is_mounted:
-            return  # compose shows the values
+        if not self.is_mounted or not self.query("#agent-name"):
+            return  # compose shows the values (none left when the app closes while this mounts)
         self.query_one("#agent-name", Label).update(self.agent_name)
         status = self.query_one("#agent-status", Label)
         status.update(self.status_label)
         for name in ("available", "away", "busy"):
             status.set_class(name == self.tone, f"-{name}")
         self.query_one("#status-hint", Label).update(self.hint)
+        desk = self.query_one("#desk-chat", Label)
+        desk.update(self.desk_chat)
+        desk.display = bool(self.desk_chat)
+        tones = set(self.desk_tone.split())
+        for name in ("available", "away", "dnd", "unread"):
+            desk.set_class(name in tones, f"-{name}")
 
-    watch_agent_name = watch_status_label = watch_tone = watch_hint = _watch_any
+    watch_agent_name = watch_status_label = watch_tone = watch_hint = watch_desk_chat = watch_desk_tone = _watch_any
