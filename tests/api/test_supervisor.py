@@ -458,3 +458,21 @@ def test_the_trend_gains_a_point_every_step(server_factory, monkeypatch):
     trend = frame["data"]["trend"]
     assert trend["step"] == 0.5 and trend["waiting"][-1] == 1
     assert len(trend["service_level"]) == len(trend["waiting"])
+
+
+def test_team_rows_show_desktop_chat_presence_as_it_changes(server):
+    sue = server.login("sue")
+    stream = server.events(sue)
+    for _ in range(5):
+        stream.recv()
+    alice = server.login("alice", "At Lunch")
+    r = server.http.post("/api/v1/desktop-chat/session", headers=alice)
+    assert r.status_code == 200, r.text
+    stream.recv_until(lambda f: f["topic"] == "team.agent" and f["data"]["username"] == "alice"
+                      and f["data"]["presence"] == "available")
+    r = server.http.put("/api/v1/desktop-chat/presence", json={"presence": "dnd"}, headers=alice)
+    assert r.status_code == 200, r.text
+    stream.recv_until(lambda f: f["topic"] == "team.agent" and f["data"]["username"] == "alice"
+                      and f["data"]["presence"] == "dnd")
+    row = next(m for m in server.http.get(f"{SUP}/team", headers=sue).json() if m["username"] == "alice")
+    assert row["presence"] == "dnd" and row["status"] == "At Lunch"  # presence apart from the ACD status
