@@ -1,6 +1,6 @@
 """Response and e-FAQ search through the agent API, with 10,000 responses and 10,000 FAQ entries.
 
-    .venv/bin/python benchmarks/library_search.py [--responses 10000] [--faq 10000] [--rounds 4]
+    .venv/bin/python benchmarks/library_search.py [--responses 10000] [--faq 10000] [--rounds 4] [--slowest 0]
 
 What it does, all on 127.0.0.1:
 
@@ -16,7 +16,8 @@ What it does, all on 127.0.0.1:
    "how do I return a damaged item", ...), every prefix from two characters on, in
    ``GET /api/v1/responses/search`` and ``GET /api/v1/faq/search`` (both FAQ databases
    of the demo chosen, then all), one request at a time on a kept-alive connection, and
-   times each round trip on the client (HTTP included). ``--rounds`` repeats the lot.
+   times each round trip on the client (HTTP included). ``--rounds`` repeats the lot;
+   ``--slowest N`` also lists the N slowest searches, to see where a tail comes from.
 
 Prints figures; asserts nothing.
 """
@@ -33,7 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import unquote_plus, urlencode
 
 import httpx
 import psutil
@@ -201,13 +202,16 @@ async def main_async(args: argparse.Namespace) -> None:
                 for path in (p for _, p in searches[:60]):  # warm up: caches, the first connection
                     await http.request("GET", path, headers=auth)
                 durations: dict[str, list[float]] = {}
+                timed: list[tuple[float, str]] = []
                 hits = 0
                 cpu_before = process.cpu_times()
                 for _ in range(args.rounds):
                     for what, path in searches:
                         begun = time.perf_counter()
                         answer = await http.request("GET", path, headers=auth)
-                        durations.setdefault(what, []).append(time.perf_counter() - begun)
+                        took = time.perf_counter() - begun
+                        durations.setdefault(what, []).append(took)
+                        timed.append((took, path))
                         if answer.status_code != 200:
                             raise SystemExit(f"{path} -> {answer.status_code} {answer.text}")
                         hits += len(json.loads(answer.content))
@@ -221,6 +225,10 @@ async def main_async(args: argparse.Namespace) -> None:
                           f"p99 {percentile(values, 99) * 1000:.2f} ms, max {max(values) * 1000:.2f} ms "
                           f"({len(values)} searches)")
                 print(f"  server CPU per search {server_cpu / len(everything) * 1000:.2f} ms")
+                if args.slowest:
+                    print(f"slowest {args.slowest}:")
+                    for took, path in sorted(timed, reverse=True)[:args.slowest]:
+                        print(f"  {took * 1000:6.2f} ms  {unquote_plus(path)}")
             finally:
                 await http.aclose()
             print(f"server RSS {process.memory_info().rss / 2**20:.0f} MiB")
@@ -234,6 +242,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--responses", type=int, default=10_000)
     parser.add_argument("--faq", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--slowest", type=int, default=0, help="list the N slowest searches")
     asyncio.run(main_async(parser.parse_args(argv)))
 
 
