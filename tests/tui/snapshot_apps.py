@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
+
 from console.client import AgentClient, ConnectionState
 from console.tui.app import CallboardApp
 from console.tui.screens import AgentScreen, SupervisorScreen
@@ -118,7 +120,15 @@ class CannedClient(AgentClient):
                                                  "transcript": self._transcripts.get(interaction_id, [])})
 
 
-class CannedAgentApp(CallboardApp):
+class SteadyCursorApp(CallboardApp):
+    """The console with cursors that do not blink: a blinking one is drawn on or off by chance."""
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
+
+
+class CannedAgentApp(SteadyCursorApp):
     """The console already signed in as Alicia, its events from ``canned_events``."""
 
     interactions: ClassVar[list[dict[str, Any]] | None] = None
@@ -250,7 +260,7 @@ def canned_supervisor_events():
     return events
 
 
-class CannedSupervisorApp(CallboardApp):
+class CannedSupervisorApp(SteadyCursorApp):
     """The console signed in as Sam, a supervisor of three busy workgroups."""
 
     def first_screen(self) -> SupervisorScreen:
