@@ -492,7 +492,7 @@ async def test_files_are_sent_from_a_path_and_an_offered_one_saved_without_overw
 
         # Sending: a path that does not exist, too big a file, a type not allowed — each said in the form.
         window.focus_reply()
-        await pilot.press("alt+f")
+        await pilot.press("alt+u")
         dialog = await form(pilot, app, SendFileDialog)
         missing = tmp_path / "no such file.pdf"
         await fill(pilot, dialog.query_one("#path", Input), str(missing), "enter")

@@ -60,7 +60,7 @@ out: Offline) is separate from your ACD status.
 per colleague; a number in brackets counts unread messages. In Do Not Disturb messages
 still arrive and are counted, without pop-ups or bell.
 
-Files: **alt+f** sends one from a path; a file offered to you is accepted (saved in
+Files: **alt+u** (or alt+f) sends one from a path; a file offered to you is accepted (saved in
 your downloads folder, never over an existing file) or declined.
 """
 
@@ -75,7 +75,8 @@ your downloads folder, never over an existing file) or declined.
         Binding("alt+d", "decline_file", "Decline", id="desk-decline-file", tooltip="Decline the file offered here"),
         Binding("alt+n", "next_unread", "Unread", id="desk-next-unread",
                 tooltip="Jump to the next conversation with unread messages"),
-        Binding("alt+f", "send_file", "Send file", id="desk-send-file",
+        # alt+u first: many terminals send alt+f as ESC f, which arrives as ctrl+right.
+        Binding("alt+u,alt+f", "send_file", "Send file", id="desk-send-file",
                 tooltip="Offer a file from a path to the colleague in front"),
         Binding("alt+w", "close_conversation", "Close", id="desk-close-chat", show=False,
                 tooltip="Close the conversation in front (its history stays for the session)"),

@@ -138,7 +138,7 @@ cannot be reached, the text stays here so you can send it again.
 
     async def _on_key(self, event: events.Key) -> None:
         # Terminals send alt+letter as a printable letter; those keys are desktop-chat
-        # actions (alt+f send a file, alt+1 first conversation, ...), so leave them to the bindings.
+        # actions (alt+u send a file, alt+1 first conversation, ...), so leave them to the bindings.
         if event.key.startswith("alt+"):
             event.prevent_default()
 
