@@ -24,7 +24,7 @@ from console.tui.dialogs.desktop_chat import (
     PresencePicker,
     SendFileDialog,
 )
-from console.tui.screens import AgentScreen
+from console.tui.screens import AgentScreen, SupervisorScreen
 from console.tui.screens.desktop_chat import DesktopChatScreen
 from console.tui.widgets.chat import ChatTabs
 from console.tui.widgets.connection import ConnectionBanner
@@ -558,7 +558,7 @@ async def test_desktop_chat_fits_80_by_24_and_takes_turns_when_narrower(
         assert "Recent Chats" in help_dialog.query_one(Markdown).source
         keys = help_dialog.query_one("#keys", DataTable)
         actions = {str(keys.get_row_at(i)[1]) for i in range(keys.row_count)}
-        assert {"Chat", "Mark", "Add", "Presence", "Queues"} <= actions
+        assert {"Chat", "Mark", "Add", "Presence", "Back"} <= actions
         assert "Delete" not in actions and "Rename" not in actions  # Recent Chats is not a group of hers
         await pilot.press("escape")
         await pilot.press("alt+c")
@@ -581,6 +581,46 @@ async def test_an_acd_chat_alerting_during_desktop_chat_is_picked_up_from_there(
         await pilot.press("alt+a")
         await wait_for(pilot, lambda: app.screen is agent, what="back to the queues")
         await wait_for(pilot, lambda: agent.query_one(ChatTabs).active is not None, what="the chat picked up")
+
+
+async def test_a_supervisor_chats_with_an_agent_from_the_supervisor_console(
+    demo_server: ServerThread, http: httpx.AsyncClient, config_file: Path,
+):
+    ben = await Colleague(http, "ben").sign_in()
+    app = CountingBells(demo_server.url, "sam", "demo", config_path=config_file)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        supervisor = await wait_for(pilot, lambda: isinstance(app.screen, SupervisorScreen) and app.screen,
+                                    what="the supervisor screen")
+        await wait_for(pilot, lambda: supervisor.desk.state.me is not None, what="desktop chat's snapshot")
+        desk_line = lambda: str(supervisor.query_one(AgentStatusBar).query_one("#desk-chat", Label).render())  # noqa: E731
+        assert "f3" in desk_line().lower() and "Offline" in desk_line()
+
+        await pilot.press("f3")
+        desk = await wait_for(pilot, lambda: isinstance(app.screen, DesktopChatScreen) and app.screen,
+                              what="the desktop-chat screen")
+        assert not desk.check_action("pickup_alerting", ()), "supervisors are not alerted ACD interactions"
+        await sign_in_to_desk(pilot, app, desk)
+        await pilot.press("f3")  # the key that opened it goes back
+        await wait_for(pilot, lambda: app.screen is supervisor, what="back to the supervisor screen")
+
+        await ben.say("sam", "Sales is filling up, can you watch?")
+        await wait_for(pilot, lambda: supervisor.desk.state.unread == 1, what="the unread message")
+        await wait_for(pilot, lambda: any("Sales is filling up" in t for t in toasts(app)), what="the notification")
+        assert app.bells == 1 and "1 new" in desk_line()
+
+        await pilot.press("f3")
+        desk = await wait_for(pilot, lambda: isinstance(app.screen, DesktopChatScreen) and app.screen,
+                              what="the desktop-chat screen again")
+        window = await shown(pilot, desk, "ben")
+        assert transcript(desk, "ben")[-1].endswith("Ben Brooks: Sales is filling up, can you watch?")
+        await wait_for(pilot, lambda: isinstance(app.focused, DeskInput), what="the reply line")
+        await pilot.press(*"On it.")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: window.draft == "", what="the reply to be sent")
+        assert "On it." in await ben.texts()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is supervisor, what="back to the supervisor screen")
+        assert "Available" in desk_line()
 
 
 async def test_desktop_chat_rides_out_a_server_restart_keeping_the_typed_text_and_history(

@@ -43,7 +43,7 @@ NARROW = 72
 class DesktopChatScreen(ReportsWorkerErrors, Screen):
     """Desktop chat (Cisco Finesse style) between agents and supervisors.
 
-    Everything shown comes from the ``DesktopChat`` the agent screen owns, which keeps
+    Everything shown comes from the ``DesktopChat`` the agent's or supervisor's screen owns, which keeps
     following the event stream while this screen is closed; this screen registers as its
     view while open and redraws what each change touched.
     """
@@ -65,7 +65,8 @@ your downloads folder, never over an existing file) or declined.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f6,escape", "back", "Queues", id="desk-back", tooltip="Back to your queues and interactions"),
+        # F6 opens it from the agent screen, F3 from the supervisor's: either key goes back.
+        Binding("f6,f3,escape", "back", "Back", id="desk-back", tooltip="Back to the screen desktop chat was opened from"),
         Binding("f4", "presence", "Presence", id="desk-presence",
                 tooltip="Sign in or out of desktop chat; Available, Away or Do Not Disturb"),
         Binding("alt+a", "pickup_alerting", "Pick up", id="desk-pickup-alerting",

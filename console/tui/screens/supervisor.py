@@ -29,6 +29,7 @@ from console.tui.screens.library_admin import LibraryAdminScreen
 from console.tui.screens.live import EventSource, LiveScreen
 from console.tui.supervisor_model import SupervisorState
 from console.tui.widgets.connection import ConnectionBanner
+from console.tui.widgets.desktop_chat import DesktopChat
 from console.tui.widgets.queue import QueueTable, QueueView
 from console.tui.widgets.status import AgentStatusBar
 from console.tui.widgets.supervisor import ChatMonitor, QueueDashboard, TeamTable
@@ -52,6 +53,8 @@ the chats and callbacks of your workgroups, **Monitor** the chat you joined.
 Switch with **alt+1**…**alt+4** (or **F5**…**F8**). On an interaction: **alt+m** monitor, **alt+o** coach,
 **alt+j** barge in (join), **alt+l** leave, **alt+t** transfer, **alt+r** requeue, **alt+p** priority.
 **F9** opens the **Libraries**: system-wide stored responses and the e-FAQ.
+**F3** opens desktop chat with colleagues (Esc returns); the top line shows your presence
+there and how many of their messages wait unread.
 Everything is also in the command palette (**ctrl+p**).
 """
 
@@ -79,6 +82,9 @@ Everything is also in the command palette (**ctrl+p**).
         Binding("alt+x", "sign_out", "Sign out", id="sign-out", show=False, tooltip="Sign out of the console"),
         Binding("f9", "library_admin", "Libraries", id="library-admin", show=False,
                 tooltip="Manage the system-wide stored responses and the e-FAQ"),
+        # F3, not the agent screen's F6: F5-F8 switch tabs here.
+        Binding("f3", "desktop_chat", "Desktop Chat", id="desktop-chat", show=False,
+                tooltip="Chat with colleagues: contacts, groups, presence"),
     ]
 
     def __init__(self, client: AgentClient, session: SessionResponse, *, events: EventSource | None = None) -> None:
@@ -86,6 +92,7 @@ Everything is also in the command palette (**ctrl+p**).
         self.calls = SupervisorCalls(client)
         self.console = ConsoleState(user=session.user)
         self.supervision = SupervisorState()
+        self.desk = DesktopChat(self, client, session.user.username, open_key="f3")
 
     def compose(self) -> ComposeResult:
         yield AgentStatusBar(self.client.base_url.split("://", 1)[-1], id="status-bar")
@@ -151,6 +158,8 @@ Everything is also in the command palette (**ctrl+p**).
             monitor = self.query_one(ChatMonitor)
             if data.get("interaction_id") == monitor.interaction_id:
                 monitor.add([TranscriptEntry.model_validate(data["entry"])])
+        elif isinstance(topic, str) and topic.startswith("desk."):
+            await self.desk.apply(frame)
         self.refresh_bindings()
 
     def _refresh_monitor(self) -> None:
@@ -195,6 +204,9 @@ Everything is also in the command palette (**ctrl+p**).
         if action == "leave":
             return self.query_one(ChatMonitor).interaction_id is not None or None
         return True
+
+    def action_desktop_chat(self) -> None:
+        self.desk.open()
 
     def action_library_admin(self) -> None:
         self.app.push_screen(LibraryAdminScreen(LibraryClient(self.client)))

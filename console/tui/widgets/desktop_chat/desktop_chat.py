@@ -51,9 +51,11 @@ class DeskChange:
 class DesktopChat:
     """Desktop chat of one console session (see the module docstring)."""
 
-    def __init__(self, host: Screen, client: AgentClient, username: str, *,
+    def __init__(self, host: Screen, client: AgentClient, username: str, *, open_key: str = "f6",
                  downloads: Callable[[], Path] = downloads_folder) -> None:
         self.host = host
+        self.open_key = open_key
+        """The host screen's default key for desktop chat (binding ``desktop-chat``), named in hints."""
         self.api = DesktopChatClient(client)
         self.state = DeskState(username)
         self.downloads = downloads
@@ -91,7 +93,7 @@ class DesktopChat:
 
     def _show_summary(self) -> None:
         text, tone = self.summary()
-        key = self.host.app.key_hint("desktop-chat", "f6")
+        key = self.host.app.key_hint("desktop-chat", self.open_key)
         for bar in self.host.query(AgentStatusBar):
             bar.desk_chat = f"· {key} {text}"
             bar.desk_tone = tone
@@ -156,7 +158,7 @@ class DesktopChat:
                 text = f"offers you {message.file.name} ({format_size(message.file.size)})."
             else:
                 text = message.text if len(message.text) <= PREVIEW_CHARS else message.text[:PREVIEW_CHARS] + "…"
-            key = self.host.app.key_hint("desktop-chat", "f6")
+            key = self.host.app.key_hint("desktop-chat", self.open_key)
             self._notify(text, f"{name} · desktop chat ({key})")
         return arrival
 
