@@ -265,6 +265,7 @@ class ContactCenter:
         self.statistics.load(self.interactions.values())
         for interaction in self.interactions.values():
             self.team.observe(interaction)
+        self.supervision.load_pending_sign_outs()
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -367,7 +368,7 @@ class ContactCenter:
         if not agent.sessions:
             self._sessions_changed(agent, False)
             now = time.time()
-            agent.sign_out_by = None
+            self.supervision.forget_sign_out(agent)
             self._set_status(agent, GONE_HOME, now)
             self.return_alerts(agent, now)
         self.agent_changed(agent)

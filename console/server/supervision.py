@@ -25,6 +25,15 @@ if TYPE_CHECKING:
     from console.server.contact_center import Agent, ContactCenter
 
 MONITOR, COACH, BARGE = "monitor", "coach", "barge"
+
+PENDING_SIGN_OUTS = """
+CREATE TABLE IF NOT EXISTS pending_sign_outs (
+    username TEXT PRIMARY KEY,
+    signed_out_by TEXT NOT NULL,
+    since REAL NOT NULL
+);
+"""
+"""Sign-outs waiting for the agent's last interaction: acknowledged, so they outlive a restart."""
 MODES = (MONITOR, COACH, BARGE)
 PRIORITY_RANGE = (-100, 100)
 
@@ -34,6 +43,7 @@ class Supervision:
 
     def __init__(self, center: ContactCenter) -> None:
         self.center = center
+        center.store.add_schema(PENDING_SIGN_OUTS)
 
     # -- who may do what ----------------------------------------------------------------
     @staticmethod
@@ -94,7 +104,7 @@ class Supervision:
             raise CallboardError("permission.denied", "Sign yourself out from your own console.")
         if not target.sessions:
             raise CallboardError("agent.not_signed_in", f"{target.name} is not signed in.")
-        target.sign_out_by = actor.username
+        self._pend_sign_out(target, actor.username)
         self.center.return_alerts(target)
         if self.center.team.handling(target.username):
             self.center.publish_status(target)
@@ -107,11 +117,35 @@ class Supervision:
         target = self.agent_of(actor, username)
         if target.sign_out_by is None:
             raise CallboardError("agent.no_sign_out_pending", f"No sign-out of {target.name} is pending.")
-        target.sign_out_by = None
+        self.forget_sign_out(target)
         self.center.publish_status(target)
         self.center.agent_changed(target)
         self.center.schedule_routing()
         return self.center.team.row(target)
+
+    def _pend_sign_out(self, target: Agent, by: str) -> None:
+        target.sign_out_by = by
+        self.center.store.execute(
+            "INSERT OR REPLACE INTO pending_sign_outs(username, signed_out_by, since) VALUES (?, ?, ?)",
+            (target.username, by, time.time()),
+        )
+
+    def forget_sign_out(self, agent: Agent) -> None:
+        """Cancelled, or done: the agent's sessions ended."""
+        if agent.sign_out_by is not None:
+            agent.sign_out_by = None
+            self.center.store.execute("DELETE FROM pending_sign_outs WHERE username = ?", (agent.username,))
+
+    def load_pending_sign_outs(self) -> None:
+        """After a restart: sign-outs still pending take effect when their agent is free, or now."""
+        for username, by in self.center.store.rows("SELECT username, signed_out_by FROM pending_sign_outs"):
+            agent = self.center.agents.get(username)
+            if agent is None or not agent.sessions:
+                self.center.store.execute("DELETE FROM pending_sign_outs WHERE username = ?", (username,))
+                continue
+            agent.sign_out_by = by
+            if not self.center.team.handling(username):
+                self.complete_sign_out(agent)
 
     def complete_sign_out(self, target: Agent) -> None:
         by = self.center.agents.get(target.sign_out_by or "")

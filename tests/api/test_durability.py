@@ -119,6 +119,29 @@ def test_agent_status_survives_a_restart(server_factory):
     assert server.status_of(alice)["status"] == "In a Meeting"
 
 
+def test_a_pending_sign_out_survives_a_restart_and_a_cancelled_one_does_not(server_factory):
+    server = server_factory()
+    sue = server.login("sue")
+    chats = {}
+    for name, username in (("Vera Visitor", "alice"), ("Walt Visitor", "bob")):
+        agent = server.login(username, "Available")
+        server.visitor().start(name=name)
+        chats[username] = (agent, server.act(agent, server.wait_for_alert(agent)["id"], "pickup"))
+        server.http.put("/api/v1/agents/me/status", json={"status": "In a Meeting"}, headers=agent)
+    (alice, alice_chat), (bob, bob_chat) = chats["alice"], chats["bob"]
+    assert server.http.post("/api/v1/supervisor/agents/alice/sign-out", headers=sue).status_code == 200
+    assert server.http.post("/api/v1/supervisor/agents/bob/sign-out", headers=sue).status_code == 200
+    assert server.http.delete("/api/v1/supervisor/agents/bob/sign-out", headers=sue).status_code == 200
+
+    server = restart(server_factory, server)
+    assert server.status_of(alice)["sign_out_pending"] is True
+    assert server.status_of(bob)["sign_out_pending"] is False
+    server.act(bob, bob_chat["id"], "disconnect")
+    server.act(alice, alice_chat["id"], "disconnect")
+    wait_until(lambda: server.http.get("/api/v1/session", headers=alice).status_code == 401)
+    assert server.http.get("/api/v1/session", headers=bob).status_code == 200
+
+
 def test_event_stream_after_a_restart_resyncs(server_factory):
     server = server_factory()
     alice = server.login("alice")
