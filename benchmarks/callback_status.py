@@ -25,34 +25,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
-import psutil
+from lean_http import LeanHttp
+from served import percentile, served
 
 from console.client.agent_client import AgentClient, ConnectionState
 from console.core.passwords import hash_password
 from console.core.statuses import GONE_HOME
-from console.server.runner import free_port
 from console.server.store import SqliteStore, UserRecord
-from lean_http import LeanHttp
-
-SERVE = """
-import sys
-from pathlib import Path
-from console.server.app import ServerSettings
-from console.server.runner import make_server
-make_server(ServerSettings(data_dir=Path(sys.argv[1])), "127.0.0.1", int(sys.argv[2])).run()
-"""
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
 def seed(data_dir: Path) -> None:
@@ -105,9 +88,12 @@ async def snooze_lags(url: str, http: LeanHttp, snoozes: int) -> list[float]:
     deadlines: dict[str, float] = {}
     lags: dict[str, float] = {}
     alerted: asyncio.Queue[str] = asyncio.Queue()
+    following = asyncio.Event()
 
     async def follow() -> None:
         async for event in agent.events():
+            if not isinstance(event, ConnectionState):
+                following.set()
             if isinstance(event, ConnectionState) or event["topic"] != "interaction" or event["kind"] != "put":
                 continue
             data = event["data"]
@@ -120,6 +106,8 @@ async def snooze_lags(url: str, http: LeanHttp, snoozes: int) -> list[float]:
 
     follower = asyncio.create_task(follow())
     try:
+        # Alerts announced before the stream is open would come as snapshots, not as alerts.
+        await asyncio.wait_for(following.wait(), timeout=10)
         await agent.set_status("Available")
         await create_callbacks(http, snoozes, "Sales", concurrency=4)
         for _ in range(snoozes):
@@ -143,45 +131,26 @@ async def main_async(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="callboard-bench-") as tmp:
         data_dir = Path(tmp)
         seed(data_dir)
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen([sys.executable, "-c", SERVE, str(data_dir), str(port)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            process = psutil.Process(server.pid)
-            # A lean keep-alive client: httpx's own CPU per request would be measured otherwise.
-            http = LeanHttp(url)
-            try:
-                for _ in range(300):
-                    try:
-                        if (await http.request("GET", "/websvcs/serverConfiguration")).status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        await asyncio.sleep(0.1)
-                started = time.perf_counter()
-                pids = await create_callbacks(http, args.callbacks, "Bulk")
-                created_in = time.perf_counter() - started
-                print(f"created {len(pids)} queued callbacks in {created_in:.1f} s "
-                      f"({len(pids) / created_in:.0f}/s)")
-                cpu_before = process.cpu_times()
-                durations = await time_status_queries(http, pids, args.queries)
-                cpu_after = process.cpu_times()
-                server_cpu = (cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system)
-                print(f"callback/status with {len(pids)} queued, {len(durations)} queries, one at a time:")
-                print(f"  round trip p50 {percentile(durations, 50) * 1000:.2f} ms, "
-                      f"p99 {percentile(durations, 99) * 1000:.2f} ms, max {max(durations) * 1000:.2f} ms")
-                print(f"  server CPU per query {server_cpu / len(durations) * 1000:.2f} ms")
-                lags = await snooze_lags(url, http, args.snoozes)
-                if lags:
-                    print(f"snoozed callbacks re-routed after their deadline ({len(lags)} callbacks, "
-                          f"{len(pids)} others queued):")
-                    print(f"  lag p50 {percentile(lags, 50) * 1000:.0f} ms, max {max(lags) * 1000:.0f} ms")
-            finally:
-                await http.aclose()
-            print(f"server RSS {process.memory_info().rss / 2**20:.0f} MiB")
-        finally:
-            server.kill()
-            server.wait(timeout=10)
+        async with served(data_dir) as server:
+            http = server.http
+            started = time.perf_counter()
+            pids = await create_callbacks(http, args.callbacks, "Bulk")
+            created_in = time.perf_counter() - started
+            print(f"created {len(pids)} queued callbacks in {created_in:.1f} s "
+                  f"({len(pids) / created_in:.0f}/s)")
+            cpu_before = server.cpu_seconds()
+            durations = await time_status_queries(http, pids, args.queries)
+            server_cpu = server.cpu_seconds() - cpu_before
+            print(f"callback/status with {len(pids)} queued, {len(durations)} queries, one at a time:")
+            print(f"  round trip p50 {percentile(durations, 50) * 1000:.2f} ms, "
+                  f"p99 {percentile(durations, 99) * 1000:.2f} ms, max {max(durations) * 1000:.2f} ms")
+            print(f"  server CPU per query {server_cpu / len(durations) * 1000:.2f} ms")
+            lags = await snooze_lags(server.url, http, args.snoozes)
+            if lags:
+                print(f"snoozed callbacks re-routed after their deadline ({len(lags)} callbacks, "
+                      f"{len(pids)} others queued):")
+                print(f"  lag p50 {percentile(lags, 50) * 1000:.0f} ms, max {max(lags) * 1000:.0f} ms")
+            print(f"server RSS {server.rss_mib():.0f} MiB")
 
 
 def main(argv: list[str] | None = None) -> None:

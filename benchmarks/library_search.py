@@ -29,31 +29,18 @@ import asyncio
 import json
 import random
 import re
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import unquote_plus, urlencode
 
-import httpx
-import psutil
+from served import percentile, served
 
 from console.server.directory import demo_data, load_directory
 from console.server.faq import demo_faq, load_faq
 from console.server.library_demo import load_demo_libraries
 from console.server.response_library import demo_responses, load_response_library
-from console.server.runner import free_port
 from console.server.store import SqliteStore
-from lean_http import LeanHttp
-
-SERVE = """
-import sys
-from pathlib import Path
-from console.server.app import ServerSettings
-from console.server.runner import make_server
-make_server(ServerSettings(data_dir=Path(sys.argv[1])), "127.0.0.1", int(sys.argv[2])).run()
-"""
 
 QUESTIONS = [
     "late fee", "refund", "how do I return a damaged item", "reset device", "bluetooth pairing",
@@ -62,11 +49,6 @@ QUESTIONS = [
     "wifi not connecting", "serial number", "spec sheet", "track order", "cancel subscription",
     "payment declined", "trial", "opening hours", "sales tax exempt",
 ]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
 def demo_sentences() -> list[str]:
@@ -173,68 +155,49 @@ async def main_async(args: argparse.Namespace) -> None:
         started = time.perf_counter()
         responses, entries = seed(data_dir, args.responses, args.faq)
         print(f"seeded {responses} responses and {entries} FAQ entries in {time.perf_counter() - started:.1f} s")
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen([sys.executable, "-c", SERVE, str(data_dir), str(port)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            process = psutil.Process(server.pid)
-            http = LeanHttp(url)
-            try:
-                for _ in range(300):
-                    try:
-                        if (await http.request("GET", "/websvcs/serverConfiguration")).status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        await asyncio.sleep(0.1)
-                login = await http.request("POST", "/api/v1/session", json={"username": "alicia", "password": "demo"})
-                auth = {"Authorization": f"Bearer {login.json()['token']}"}
-                demo_databases = [d["id"] for d in (await http.request("GET", "/api/v1/faq/databases",
-                                                                       headers=auth)).json()
-                                  if not d["name"].startswith("Knowledge base")]
-                searches: list[tuple[str, str]] = []
-                for question in QUESTIONS:
-                    for text in typed(question):
-                        searches.append(("responses", "/api/v1/responses/search?" + urlencode({"q": text})))
-                        searches.append(("faq (demo databases)", "/api/v1/faq/search?" + urlencode(
-                            {"q": text, "databases": ",".join(map(str, demo_databases))})))
-                        searches.append(("faq (all databases)", "/api/v1/faq/search?" + urlencode({"q": text})))
-                for path in (p for _, p in searches[:60]):  # warm up: caches, the first connection
-                    await http.request("GET", path, headers=auth)
-                durations: dict[str, list[float]] = {}
-                timed: list[tuple[float, str]] = []
-                hits = 0
-                cpu_before = process.cpu_times()
-                for _ in range(args.rounds):
-                    for what, path in searches:
-                        begun = time.perf_counter()
-                        answer = await http.request("GET", path, headers=auth)
-                        took = time.perf_counter() - begun
-                        durations.setdefault(what, []).append(took)
-                        timed.append((took, path))
-                        if answer.status_code != 200:
-                            raise SystemExit(f"{path} -> {answer.status_code} {answer.text}")
-                        hits += len(json.loads(answer.content))
-                cpu_after = process.cpu_times()
-                everything = [d for values in durations.values() for d in values]
-                server_cpu = cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system
-                print(f"{len(everything)} searches as agents type ({len(QUESTIONS)} questions, every prefix from "
-                      f"2 characters), one at a time, {hits / len(everything):.1f} results each on average:")
-                for what, values in [*durations.items(), ("all searches", everything)]:
-                    print(f"  {what:<22} p50 {percentile(values, 50) * 1000:.2f} ms, "
-                          f"p99 {percentile(values, 99) * 1000:.2f} ms, max {max(values) * 1000:.2f} ms "
-                          f"({len(values)} searches)")
-                print(f"  server CPU per search {server_cpu / len(everything) * 1000:.2f} ms")
-                if args.slowest:
-                    print(f"slowest {args.slowest}:")
-                    for took, path in sorted(timed, reverse=True)[:args.slowest]:
-                        print(f"  {took * 1000:6.2f} ms  {unquote_plus(path)}")
-            finally:
-                await http.aclose()
-            print(f"server RSS {process.memory_info().rss / 2**20:.0f} MiB")
-        finally:
-            server.kill()
-            server.wait(timeout=10)
+        async with served(data_dir) as server:
+            http = server.http
+            login = await http.request("POST", "/api/v1/session", json={"username": "alicia", "password": "demo"})
+            auth = {"Authorization": f"Bearer {login.json()['token']}"}
+            demo_databases = [d["id"] for d in (await http.request("GET", "/api/v1/faq/databases", headers=auth)).json()
+                              if not d["name"].startswith("Knowledge base")]
+            searches: list[tuple[str, str]] = []
+            for question in QUESTIONS:
+                for text in typed(question):
+                    searches.append(("responses", "/api/v1/responses/search?" + urlencode({"q": text})))
+                    searches.append(("faq (demo databases)", "/api/v1/faq/search?" + urlencode(
+                        {"q": text, "databases": ",".join(map(str, demo_databases))})))
+                    searches.append(("faq (all databases)", "/api/v1/faq/search?" + urlencode({"q": text})))
+            for path in (p for _, p in searches[:60]):  # warm up: caches, the first connection
+                await http.request("GET", path, headers=auth)
+            durations: dict[str, list[float]] = {}
+            timed: list[tuple[float, str]] = []
+            hits = 0
+            cpu_before = server.cpu_seconds()
+            for _ in range(args.rounds):
+                for what, path in searches:
+                    begun = time.perf_counter()
+                    answer = await http.request("GET", path, headers=auth)
+                    took = time.perf_counter() - begun
+                    durations.setdefault(what, []).append(took)
+                    timed.append((took, path))
+                    if answer.status_code != 200:
+                        raise SystemExit(f"{path} -> {answer.status_code} {answer.text}")
+                    hits += len(json.loads(answer.content))
+            server_cpu = server.cpu_seconds() - cpu_before
+            everything = [d for values in durations.values() for d in values]
+            print(f"{len(everything)} searches as agents type ({len(QUESTIONS)} questions, every prefix from "
+                  f"2 characters), one at a time, {hits / len(everything):.1f} results each on average:")
+            for what, values in [*durations.items(), ("all searches", everything)]:
+                print(f"  {what:<22} p50 {percentile(values, 50) * 1000:.2f} ms, "
+                      f"p99 {percentile(values, 99) * 1000:.2f} ms, max {max(values) * 1000:.2f} ms "
+                      f"({len(values)} searches)")
+            print(f"  server CPU per search {server_cpu / len(everything) * 1000:.2f} ms")
+            if args.slowest:
+                print(f"slowest {args.slowest}:")
+                for took, path in sorted(timed, reverse=True)[:args.slowest]:
+                    print(f"  {took * 1000:6.2f} ms  {unquote_plus(path)}")
+            print(f"server RSS {server.rss_mib():.0f} MiB")
 
 
 def main(argv: list[str] | None = None) -> None:

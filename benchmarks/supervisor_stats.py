@@ -31,17 +31,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from served import percentile
+
 from console.core.interactions import InteractionType
 from console.core.passwords import hash_password
 from console.core.statuses import GONE_HOME
 from console.server.contact_center import ContactCenter, VisitorRequest
 from console.server.events import EventHub
 from console.server.store import SqliteStore, UserRecord
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
 def build(data_dir: Path, workgroups: int, agents: int) -> tuple[ContactCenter, list[str]]:
