@@ -65,8 +65,9 @@ your downloads folder, never over an existing file) or declined.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # F6 opens it from the agent screen, F3 from the supervisor's: either key goes back.
-        Binding("f6,f3,escape", "back", "Back", id="desk-back", tooltip="Back to the screen desktop chat was opened from"),
+        # Escape first, for the footer: F6 opens it from the agent screen, F3 from the
+        # supervisor's, and either goes back too.
+        Binding("escape,f6,f3", "back", "Back", id="desk-back", tooltip="Back to the screen desktop chat was opened from"),
         Binding("f4", "presence", "Presence", id="desk-presence",
                 tooltip="Sign in or out of desktop chat; Available, Away or Do Not Disturb"),
         Binding("alt+a", "pickup_alerting", "Pick up", id="desk-pickup-alerting",
@@ -118,7 +119,7 @@ your downloads folder, never over an existing file) or declined.
         self.desk.view = self
         bar = self.query_one(DeskBar)
         bar.name_shown = self.state.me.name if self.state.me else self.state.username
-        bar.hint = (f"{self.key_for('desk-presence', 'f4')} presence · {self.key_for('desk-back', 'f6')} queues · "
+        bar.hint = (f"{self.key_for('desk-presence', 'f4')} presence · {self.key_for('desk-back', 'escape')} back · "
                     f"{self.key_for('help', 'f1')} help")
         self.query_one(DeskConversationTabs).set_placeholder(
             f"No conversations. Pick a colleague in Contacts and press enter, or add one with "
