@@ -62,6 +62,57 @@ def cmd_server(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from console.server.app import ServerSettings
+    from console.server.import_file import ImportFileError, import_files
+
+    settings = ServerSettings(data_dir=_data_dir(args.data_dir))
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        summary = import_files(settings.database, [Path(p) for p in args.files])
+    except ImportFileError as error:
+        print(f"callboard import: {error}", file=sys.stderr)
+        print("Nothing was imported.", file=sys.stderr)
+        return 2
+    print(f"Imported into {settings.data_dir}:")
+    for line in summary.lines():
+        print(f"  {line}")
+    print("A running server reads them when it next starts.")
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    import dataclasses
+    import getpass
+
+    from console.core.passwords import hash_password
+    from console.server.app import ServerSettings
+    from console.server.store import SqliteStore
+
+    settings = ServerSettings(data_dir=_data_dir(args.data_dir))
+    if not settings.database.exists():
+        print(f"callboard passwd: no contact center in {settings.data_dir}", file=sys.stderr)
+        return 2
+    store = SqliteStore(settings.database)
+    try:
+        user = next((u for u in store.users() if u.username == args.user), None)
+        if user is None:
+            print(f"callboard passwd: no user {args.user!r} in {settings.data_dir}", file=sys.stderr)
+            return 2
+        password = getpass.getpass(f"New password for {user.name} ({user.username}): ")
+        if len(password) < 4:
+            print("callboard passwd: a password has at least 4 characters; nothing changed.", file=sys.stderr)
+            return 2
+        if getpass.getpass("Again: ") != password:
+            print("callboard passwd: the two differ; nothing changed.", file=sys.stderr)
+            return 2
+        store.upsert_user(dataclasses.replace(user, password_hash=hash_password(password)))
+    finally:
+        store.close()
+    print(f"Password of {args.user} changed. A running server uses it when it next starts.")
+    return 0
+
+
 def cmd_agent(args: argparse.Namespace) -> int:
     from console.tui import run_console
 
@@ -160,6 +211,16 @@ def build_parser() -> argparse.ArgumentParser:
         console.add_argument("--server", default=None, help="server URL (default: the last one used)")
         console.add_argument("--user", default=None, help="user name (default: the last one used)")
         console.set_defaults(func=cmd_agent)
+
+    imp = sub.add_parser("import", help="load workgroups, users, response libraries and e-FAQ from files")
+    imp.add_argument("files", nargs="+", metavar="FILE", help="TOML or JSON import file (see docs/operations.md)")
+    imp.add_argument("--data-dir", help="the server's data dir (default: the user data dir)")
+    imp.set_defaults(func=cmd_import)
+
+    passwd = sub.add_parser("passwd", help="set a user's password")
+    passwd.add_argument("user")
+    passwd.add_argument("--data-dir", help="the server's data dir (default: the user data dir)")
+    passwd.set_defaults(func=cmd_passwd)
 
     demo = sub.add_parser("demo", help="server + simulated visitors + the console, all on this machine")
     demo.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")

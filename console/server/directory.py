@@ -38,7 +38,9 @@ def load_directory(store: Store, data: dict[str, Any]) -> None:
                 username=user["username"],
                 name=user["name"],
                 role=user.get("role", "agent"),
-                password_hash=hash_password(user["password"]),
+                # Without a password an existing user keeps theirs.
+                password_hash=hash_password(user["password"]) if "password" in user or old is None
+                else old.password_hash,
                 status=old.status if old else GONE_HOME,
                 status_since=old.status_since if old else now,
                 max_chats=int(user.get("max_chats", 2)),
