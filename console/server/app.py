@@ -29,6 +29,7 @@ from console.server.response_library import DEFAULT_FILE_LIMIT, ResponseLibrary
 from console.server.store import SqliteStore
 from console.server.supervisor_api import build_supervisor_router
 from console.server.visitor_api import build_visitor_router
+from console.server.visitor_limits import VisitorLimits, VisitorLimitSettings
 from console.server.web_callbacks import WebCallbacks
 from console.server.web_chats import WebChats
 
@@ -53,6 +54,8 @@ class ServerSettings:
     """Largest file (bytes) a file response may carry; uploads over it get ``response.file_too_large``."""
     desktop_chat: DesktopChatSettings = field(default_factory=DesktopChatSettings)
     """Attachment size limit and types, message retention (``[desktop_chat]`` in the settings file)."""
+    visitor_limits: VisitorLimitSettings = field(default_factory=VisitorLimitSettings)
+    """Denial-of-service limits on new visitor interactions (``[visitor_limits]``)."""
 
     @property
     def database(self) -> Path:
@@ -117,11 +120,12 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-async def _housekeeping(chats: WebChats) -> None:
-    """Once a minute: forget visitor chats that ended long ago."""
+async def _housekeeping(chats: WebChats, limits: VisitorLimits) -> None:
+    """Once a minute: forget visitor chats that ended long ago, and addresses gone quiet."""
     while True:
         await asyncio.sleep(60)
         chats.forget_ended()
+        limits.forget_quiet()
 
 
 def tune_garbage_collection() -> None:
@@ -144,6 +148,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     )
     chats = WebChats(center, store, settings.system_messages)
     callbacks = WebCallbacks(center, store)
+    limits = VisitorLimits(center, settings.visitor_limits)
     responses = ResponseLibrary(store, center, file_limit=settings.response_file_limit)
     faq = FaqLibrary(store)
     chats.files = responses.file_content
@@ -155,6 +160,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     chats.load()
     callbacks.load()
     desk.load()
+    for name in limits.unknown_queues():
+        log.warning("visitor_limits.queues.%s: no workgroup of that name; its caps do nothing", name)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -162,11 +169,13 @@ def create_app(settings: ServerSettings) -> FastAPI:
         if settings.tune_gc:
             tune_garbage_collection()
         center.start()
-        housekeeping = asyncio.get_running_loop().create_task(_housekeeping(chats))
+        loop = asyncio.get_running_loop()
+        tasks = [loop.create_task(_housekeeping(chats, limits))]
         try:
             yield
         finally:
-            housekeeping.cancel()
+            for task in tasks:
+                task.cancel()
             await center.stop()
             store.close()
 
@@ -179,6 +188,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.center = center
     app.state.chats = chats
     app.state.callbacks = callbacks
+    app.state.visitor_limits = limits
     app.state.store = store
     app.state.desktop_chat = desk
 

@@ -13,6 +13,16 @@ Example::
     joined = "%1 has joined the conversation."
     left = "%1 has left the conversation."
 
+    [visitor_limits]      # new chats and callbacks from the visitor API; 0 turns a limit off
+    max_interactions_per_ip = 15          # active at once from one address
+    max_interactions_per_unit_time = 5    # started from one address within unit_time_seconds
+    unit_time_seconds = 1
+    max_active_interactions = 0           # active on the whole server (0: no cap)
+    trusted_hosts = ["192.0.2.10", "10.1.0.0/16"]   # exempt from the two per-address limits
+    [visitor_limits.queues.Sales]         # per workgroup queue
+    max_waiting = 20                      # not yet answered (waiting, alerting, snoozed)
+    max_active = 40                       # not yet ended
+
     [desktop_chat]        # files colleagues send each other, and how long messages are kept
     attachment_max_mb = 5
     attachment_types = [".pdf", ".png", ".jpg", ".txt", ".csv", ".docx", ".xlsx", ".zip"]
@@ -30,9 +40,10 @@ from pathlib import Path
 from console.core.visitor_feed import SystemMessages
 from console.server.app import ServerSettings
 from console.server.desktop_chat import desktop_chat_settings
+from console.server.visitor_limits import visitor_limit_settings
 
 TOP_LEVEL = {"session_ttl_hours", "trusted_proxies", "event_buffer", "messages", "response_file_limit_mb",
-             "desktop_chat"}
+             "desktop_chat", "visitor_limits"}
 
 
 class SettingsError(ValueError):
@@ -80,6 +91,11 @@ def load_settings(path: Path, data_dir: Path) -> ServerSettings:
     if "desktop_chat" in raw:
         try:
             settings.desktop_chat = desktop_chat_settings(raw["desktop_chat"])
+        except ValueError as exc:
+            raise SettingsError(f"{path}: {exc}") from None
+    if "visitor_limits" in raw:
+        try:
+            settings.visitor_limits = visitor_limit_settings(raw["visitor_limits"])
         except ValueError as exc:
             raise SettingsError(f"{path}: {exc}") from None
     return settings
