@@ -61,3 +61,13 @@ def test_settings_file_sets_visitor_limits(tmp_path):
 def test_without_the_table_the_iwt_default_limits_apply(tmp_path):
     settings = load_settings(write(tmp_path, "session_ttl_hours = 1\n"), tmp_path)
     assert settings.visitor_limits.max_per_address == 15 and settings.visitor_limits.burst == 5
+
+
+def test_the_server_command_names_a_bad_limit_and_starts_nothing(tmp_path, capsys):
+    from console.cli import main
+
+    path = write(tmp_path, "[visitor_limits]\nunit_time_seconds = -1\n")
+    assert main(["server", "--config", str(path), "--data-dir", str(tmp_path / "data")]) == 2
+    err = capsys.readouterr().err
+    assert "visitor_limits.unit_time_seconds must be a number of seconds above 0" in err
+    assert "Traceback" not in err
