@@ -24,6 +24,7 @@ from console.server.desktop_chat import DesktopChatSettings, EmbeddedDesktopChat
 from console.server.desktop_chat_api import UPLOAD_PATH, build_desktop_chat_router
 from console.server.events import EventHub
 from console.server.faq import FaqLibrary
+from console.server.idle_visitors import IdleVisitors, IdleVisitorSettings
 from console.server.library_api import FILE_UPLOAD_PATH, build_library_router
 from console.server.response_library import DEFAULT_FILE_LIMIT, ResponseLibrary
 from console.server.store import SqliteStore
@@ -56,6 +57,8 @@ class ServerSettings:
     """Attachment size limit and types, message retention (``[desktop_chat]`` in the settings file)."""
     visitor_limits: VisitorLimitSettings = field(default_factory=VisitorLimitSettings)
     """Denial-of-service limits on new visitor interactions (``[visitor_limits]``)."""
+    idle_visitors: IdleVisitorSettings = field(default_factory=IdleVisitorSettings)
+    """Warning and disconnecting idle chat visitors, off by default (``[idle_visitors]``)."""
 
     @property
     def database(self) -> Path:
@@ -149,6 +152,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     chats = WebChats(center, store, settings.system_messages)
     callbacks = WebCallbacks(center, store)
     limits = VisitorLimits(center, settings.visitor_limits)
+    idle = IdleVisitors(chats, settings.idle_visitors)
     responses = ResponseLibrary(store, center, file_limit=settings.response_file_limit)
     faq = FaqLibrary(store)
     chats.files = responses.file_content
@@ -171,6 +175,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
         center.start()
         loop = asyncio.get_running_loop()
         tasks = [loop.create_task(_housekeeping(chats, limits))]
+        if settings.idle_visitors.enabled:
+            tasks.append(loop.create_task(idle.run()))
         try:
             yield
         finally:
@@ -189,6 +195,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.chats = chats
     app.state.callbacks = callbacks
     app.state.visitor_limits = limits
+    app.state.idle_visitors = idle
     app.state.store = store
     app.state.desktop_chat = desk
 
