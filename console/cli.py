@@ -202,7 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--port", type=int, default=DEFAULT_PORT)
     server.add_argument("--data-dir", help="where the SQLite store lives (default: the user data dir)")
     server.add_argument("--demo", action="store_true", help="load demo workgroups, agents and supervisor")
-    server.add_argument("--config", help="server settings file (TOML): session length, proxies, visitor messages")
+    server.add_argument("--config", help="server settings file (TOML): session length, proxies, visitor messages, "
+                        "visitor limits, idle visitors")
     server.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
     server.set_defaults(func=cmd_server)
 

@@ -78,6 +78,10 @@ class Interaction:
     answered_at: float | None = None
     callback: CallbackDetails | None = None
     """Telephone, subject, attempts and snoozes of a callback; None for chats."""
+    visitor_ip: str = ""
+    """The IP address the visitor's request came from (read through trusted proxies), kept
+    apart from ``remote_address``, which may be an e-mail address or a telephone number:
+    the visitor limits count active interactions per address by it."""
 
     # -- queries -----------------------------------------------------------------
     @property
@@ -341,6 +345,7 @@ class Interaction:
             "visitor_left": self.visitor_left, "ended_at": self.ended_at,
             "answered_at": self.answered_at,
             "callback": self.callback.to_record() if self.callback else None,
+            "visitor_ip": self.visitor_ip,
         }
 
     @classmethod
@@ -356,4 +361,5 @@ class Interaction:
             visitor_left=r.get("visitor_left", False), ended_at=r.get("ended_at"),
             answered_at=r.get("answered_at"),
             callback=CallbackDetails.from_record(r["callback"]) if r.get("callback") else None,
+            visitor_ip=r.get("visitor_ip", ""),
         )

@@ -9,6 +9,7 @@ This class owns that numbering; the server stores what it returns.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 SYSTEM_PARTICIPANT = "00000000-0000-0000-0000-000000000000"
@@ -25,10 +26,20 @@ class SystemMessages:
     alerting: str = "Interaction alerting %1."
     joined: str = "%1 has joined the conversation."
     left: str = "%1 has left the conversation."
+    idle_warning: str = "%1 has been idle for %2. The conversation will end in %3 unless %1 sends a message."
+    """To an idle visitor and their agent: ``%2`` is how long idle, ``%3`` the grace time left."""
 
     @staticmethod
-    def fill(template: str, name: str) -> str:
-        return template.replace("%1", name)
+    def fill(template: str, name: str, *more: str) -> str:
+        """``%1`` becomes ``name``, ``%2`` the first of ``more`` and so on, in one pass
+        (a name that itself reads ``%2`` stays as it is); others are left alone."""
+        values = (name, *more)
+
+        def value(match: re.Match[str]) -> str:
+            n = int(match.group(1))
+            return values[n - 1] if 1 <= n <= len(values) else match.group(0)
+
+        return re.sub(r"%(\d)", value, template)
 
 
 @dataclass(slots=True)

@@ -24,11 +24,13 @@ from console.server.desktop_chat import DesktopChatSettings, EmbeddedDesktopChat
 from console.server.desktop_chat_api import UPLOAD_PATH, build_desktop_chat_router
 from console.server.events import EventHub
 from console.server.faq import FaqLibrary
+from console.server.idle_visitors import IdleVisitors, IdleVisitorSettings
 from console.server.library_api import FILE_UPLOAD_PATH, build_library_router
 from console.server.response_library import DEFAULT_FILE_LIMIT, ResponseLibrary
 from console.server.store import SqliteStore
 from console.server.supervisor_api import build_supervisor_router
 from console.server.visitor_api import build_visitor_router
+from console.server.visitor_limits import VisitorLimits, VisitorLimitSettings
 from console.server.web_callbacks import WebCallbacks
 from console.server.web_chats import WebChats
 
@@ -53,6 +55,10 @@ class ServerSettings:
     """Largest file (bytes) a file response may carry; uploads over it get ``response.file_too_large``."""
     desktop_chat: DesktopChatSettings = field(default_factory=DesktopChatSettings)
     """Attachment size limit and types, message retention (``[desktop_chat]`` in the settings file)."""
+    visitor_limits: VisitorLimitSettings = field(default_factory=VisitorLimitSettings)
+    """Denial-of-service limits on new visitor interactions (``[visitor_limits]``)."""
+    idle_visitors: IdleVisitorSettings = field(default_factory=IdleVisitorSettings)
+    """Warning and disconnecting idle chat visitors, off by default (``[idle_visitors]``)."""
 
     @property
     def database(self) -> Path:
@@ -117,11 +123,12 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-async def _housekeeping(chats: WebChats) -> None:
-    """Once a minute: forget visitor chats that ended long ago."""
+async def _housekeeping(chats: WebChats, limits: VisitorLimits) -> None:
+    """Once a minute: forget visitor chats that ended long ago, and addresses gone quiet."""
     while True:
         await asyncio.sleep(60)
         chats.forget_ended()
+        limits.forget_quiet()
 
 
 def tune_garbage_collection() -> None:
@@ -144,6 +151,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     )
     chats = WebChats(center, store, settings.system_messages)
     callbacks = WebCallbacks(center, store)
+    limits = VisitorLimits(center, settings.visitor_limits)
+    idle = IdleVisitors(chats, settings.idle_visitors)
     responses = ResponseLibrary(store, center, file_limit=settings.response_file_limit)
     faq = FaqLibrary(store)
     chats.files = responses.file_content
@@ -155,6 +164,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     chats.load()
     callbacks.load()
     desk.load()
+    for name in limits.unknown_queues():
+        log.warning("visitor_limits.queues.%s: no workgroup of that name; its caps do nothing", name)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -162,11 +173,15 @@ def create_app(settings: ServerSettings) -> FastAPI:
         if settings.tune_gc:
             tune_garbage_collection()
         center.start()
-        housekeeping = asyncio.get_running_loop().create_task(_housekeeping(chats))
+        loop = asyncio.get_running_loop()
+        tasks = [loop.create_task(_housekeeping(chats, limits))]
+        if settings.idle_visitors.enabled:
+            tasks.append(loop.create_task(idle.run()))
         try:
             yield
         finally:
-            housekeeping.cancel()
+            for task in tasks:
+                task.cancel()
             await center.stop()
             store.close()
 
@@ -179,6 +194,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.center = center
     app.state.chats = chats
     app.state.callbacks = callbacks
+    app.state.visitor_limits = limits
+    app.state.idle_visitors = idle
     app.state.store = store
     app.state.desktop_chat = desk
 

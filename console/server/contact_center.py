@@ -209,6 +209,9 @@ class ContactCenter:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ticker: asyncio.Task | None = None
         self.visitors: VisitorChannel | None = None
+        self.admission: Callable[[VisitorRequest, InteractionType], None] | None = None
+        """Asked before a visitor's request becomes an interaction; refuses it by raising
+        (the visitor limits: too many from one address, server or queue full)."""
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop | None:
@@ -677,6 +680,8 @@ class ContactCenter:
     ) -> Interaction:
         """The interaction for a visitor's request, with its queue and required skills (not queued yet)."""
         self.check_target(request.target, request.target_type, kind)
+        if self.admission is not None:
+            self.admission(request, kind)
         by_user = request.target_type.lower() == "user"
         workgroup = "" if by_user else request.target
         categories = self.workgroup_routing(workgroup).skill_categories
@@ -695,6 +700,7 @@ class ContactCenter:
             required_skills=() if by_user else required_skills(request.language, request.routing_contexts, categories),
             attributes=request.attributes,
             callback=callback,
+            visitor_ip=request.address,
         )
 
     def queue_interaction(self, interaction: Interaction) -> None:

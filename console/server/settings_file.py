@@ -12,6 +12,22 @@ Example::
     alerting = "Interaction alerting %1."
     joined = "%1 has joined the conversation."
     left = "%1 has left the conversation."
+    idle_warning = "%1 has been idle for %2. The conversation will end in %3 unless %1 sends a message."
+
+    [visitor_limits]      # new chats and callbacks from the visitor API; 0 turns a limit off
+    max_interactions_per_ip = 15          # active at once from one address
+    max_interactions_per_unit_time = 5    # started from one address within unit_time_seconds
+    unit_time_seconds = 1
+    max_active_interactions = 0           # active on the whole server (0: no cap)
+    trusted_hosts = ["192.0.2.10", "10.1.0.0/16"]   # exempt from the two per-address limits
+    [visitor_limits.queues.Sales]         # per workgroup queue
+    max_waiting = 20                      # not yet answered (waiting, alerting, snoozed)
+    max_active = 40                       # not yet ended
+
+    [idle_visitors]       # warn a chat visitor idle this long, disconnect after the grace time
+    enabled = true        # off by default
+    idle_seconds = 300
+    grace_seconds = 120
 
     [desktop_chat]        # files colleagues send each other, and how long messages are kept
     attachment_max_mb = 5
@@ -30,9 +46,11 @@ from pathlib import Path
 from console.core.visitor_feed import SystemMessages
 from console.server.app import ServerSettings
 from console.server.desktop_chat import desktop_chat_settings
+from console.server.idle_visitors import idle_visitor_settings
+from console.server.visitor_limits import visitor_limit_settings
 
 TOP_LEVEL = {"session_ttl_hours", "trusted_proxies", "event_buffer", "messages", "response_file_limit_mb",
-             "desktop_chat"}
+             "desktop_chat", "visitor_limits", "idle_visitors"}
 
 
 class SettingsError(ValueError):
@@ -82,4 +100,10 @@ def load_settings(path: Path, data_dir: Path) -> ServerSettings:
             settings.desktop_chat = desktop_chat_settings(raw["desktop_chat"])
         except ValueError as exc:
             raise SettingsError(f"{path}: {exc}") from None
+    for key, parse in (("visitor_limits", visitor_limit_settings), ("idle_visitors", idle_visitor_settings)):
+        if key in raw:
+            try:
+                setattr(settings, key, parse(raw[key]))
+            except ValueError as exc:
+                raise SettingsError(f"{path}: {exc}") from None
     return settings

@@ -55,6 +55,13 @@ IWT_CODES = {
     "content.charset": "error.websvc.contentType.invalidCharset",
     "content.too_long": "error.websvc.general",
     "auth.unsupported": "error.websvc.unsupportedOperation",
+    # Visitor limits (visitor_limits.py). A full server or queue is "unavailable": IWT clients
+    # fail over to another server, which may have room. Too many from one address is the
+    # visitor's own doing: failing over would only carry a flood to the next server.
+    "visitor.limit.server": "error.websvc.unavailable",
+    "visitor.limit.queue": "error.websvc.unavailable",
+    "visitor.limit.address": "error.websvc.general",
+    "visitor.limit.burst": "error.websvc.general",
 }
 
 

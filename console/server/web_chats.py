@@ -42,13 +42,18 @@ class VisitorChat:
     ended_at: float | None = None
     websvcs: str = "/websvcs"
     """Where the visitor reached the visitor API (``/websvcs`` or behind ``/I3Root/...``): file links start there."""
+    last_active: float | None = None
+    """When the visitor last wrote or started typing (kept while idle visitors are watched)."""
+    idle_warned_at: float | None = None
+    """When the visitor was last warned of being idle (idle_visitors.py)."""
 
     def record(self) -> dict[str, Any]:
         return {
             "participant_id": self.participant_id, "chat_id": self.chat_id,
             "interaction_id": self.interaction_id, "name": self.name, "address": self.address,
             "agent_participants": self.agent_participants, "ended_at": self.ended_at,
-            "websvcs": self.websvcs,
+            "websvcs": self.websvcs, "last_active": self.last_active,
+            "idle_warned_at": self.idle_warned_at,
         }
 
 
@@ -64,6 +69,8 @@ class WebChats:
         self.by_interaction: dict[str, VisitorChat] = {}
         self.files: FileSource | None = None
         """Where ``getFile`` finds the files agents sent (the response library)."""
+        self.keep_activity = False
+        """Store when each visitor was last active (on while idle visitors are watched)."""
         center.visitors = self
 
     def load(self) -> None:
@@ -73,6 +80,7 @@ class WebChats:
             chat = VisitorChat(
                 r["participant_id"], r["chat_id"], r["interaction_id"], r["name"], r.get("address", ""),
                 feed, dict(r.get("agent_participants", {})), r.get("ended_at"), r.get("websvcs", "/websvcs"),
+                r.get("last_active"), r.get("idle_warned_at"),
             )
             self._index(chat)
 
@@ -127,17 +135,30 @@ class WebChats:
 
     def send(self, participant_id: str, text: str) -> list[dict[str, Any]]:
         chat, interaction = self._live(participant_id)
+        self._active(chat)
         self._emit(chat, chat.feed.text(chat.participant_id, text, chat.name, "WebUser"))
         self.center.visitor_text(interaction, text)
         return chat.feed.take_undelivered()
 
     def set_typing(self, participant_id: str, typing: bool) -> list[dict[str, Any]]:
-        _chat, interaction = self._live(participant_id)
+        chat, interaction = self._live(participant_id)
+        if typing:
+            self._active(chat)
         self.center.visitor_typing(interaction, typing)
         return self.poll(participant_id)
 
+    def _active(self, chat: VisitorChat) -> None:
+        """The visitor is there: a message, or starting to type (see idle_visitors.py)."""
+        if self.keep_activity:
+            chat.last_active = time.time()
+            self._save(chat)
+
     def exit(self, participant_id: str) -> list[dict[str, Any]]:
         chat = self.chat_of(participant_id)
+        self._leave(chat)
+        return chat.feed.take_undelivered()
+
+    def _leave(self, chat: VisitorChat) -> None:
         interaction = self.center.interactions.get(chat.interaction_id)
         if chat.ended_at is None:
             self._emit(chat, chat.feed.state_changed(chat.participant_id, "disconnected", chat.name, "WebUser"))
@@ -145,7 +166,6 @@ class WebChats:
             self._end(chat)
             if interaction is not None:
                 self.center.visitor_left(interaction)
-        return chat.feed.take_undelivered()
 
     def reconnect(self, chat_id: str) -> VisitorChat:
         """A client that lost its server (or its page) resumes the chat by chat id."""
@@ -154,6 +174,21 @@ class WebChats:
             raise CallboardError("chat.unknown", f"No chat {chat_id!r}.")
         chat.feed.redeliver_from(0)
         return chat
+
+    def warn_idle(self, chat: VisitorChat, interaction: Interaction, now: float, *, idle_for: str, grace: str) -> None:
+        """Tells the visitor, and the agent in the transcript, that the chat ends soon unless they write."""
+        chat.idle_warned_at = now
+        self._save(chat)
+        self._system(chat, interaction, self.messages.fill(self.messages.idle_warning, chat.name, idle_for, grace))
+
+    def end_idle(self, chat: VisitorChat, interaction: Interaction, *, idle_for: str) -> None:
+        """The grace time ran out: the visitor is disconnected as if they had left, and the
+        agent reads why."""
+        self.center.add_transcript(
+            interaction, "system", "system", "System", "system",
+            f"{chat.name} was disconnected after being idle for {idle_for}.",
+        )
+        self._leave(chat)
 
     def _end(self, chat: VisitorChat) -> None:
         chat.ended_at = time.time()
