@@ -39,8 +39,8 @@ FILE_UPLOAD_PATH = "/api/v1/responses/files"
 """Takes a raw file body up to the file limit instead of the 64 KiB request limit."""
 
 MAX_ID = 2**63 - 1
-Id = Annotated[int, Path(le=MAX_ID)]
-"""Ids are SQLite row ids; larger numbers cannot exist (and are refused as ``request.invalid``)."""
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+"""Ids are SQLite row ids, from 1; other numbers cannot exist (and are refused as ``request.invalid``)."""
 
 _CONTENT_TYPE = re.compile(r"[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*")
 
