@@ -139,8 +139,7 @@ class SimAgent:
                 session = await self.client.login(self.username, self.password)
                 self.name = session.user.name
                 await self.client.set_status(AVAILABLE)
-                await DesktopChatClient(self.client).sign_in()
-                log.info("%s signed in and is Available (also on desktop chat)", self.name)
+                log.info("%s signed in and is Available", self.name)
                 return True
             except ServerUnreachable as error:
                 if not warned:
@@ -190,8 +189,19 @@ class SimAgent:
                 chat.take(data.get("entry") or {})
         elif topic == "agent.status" and kind == "put" and data.get("status") == NOT_ANSWERING:
             self._spawn(self._back_to_available(), f"available {self.username}")
+        elif topic == "desk.session" and not (data.get("me") or {}).get("signed_in"):
+            # Only now: a colleague's message sent before the stream was live would be missed.
+            self._spawn(self._join_desktop_chat(), f"desktop chat sign-in {self.username}")
         elif topic == "desk.message" and kind == "post" and data.get("from") != self.username:
             self._spawn(self._answer_colleague(data), f"desktop chat {self.username} {data.get('id')}")
+
+    async def _join_desktop_chat(self) -> None:
+        assert self.client is not None
+        try:
+            await DesktopChatClient(self.client).sign_in()
+            log.info("%s is on desktop chat", self.name)
+        except (ApiError, ServerUnreachable) as error:
+            log.info("%s could not sign in to desktop chat: %s", self.name, error.message)
 
     async def _answer_colleague(self, message: dict[str, Any]) -> None:
         """A colleague wrote on desktop chat: read, type, answer briefly; files are declined."""
