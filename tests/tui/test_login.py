@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 from console.server.runner import ServerThread, free_port
 from console.tui.app import CallboardApp
 from console.tui.config import load_config
 from console.tui.screens import AgentScreen, LoginScreen
+from console.tui.widgets.status import AgentStatusBar
 from tests.tui.conftest import wait_for
 
 pytestmark = pytest.mark.tui
@@ -55,3 +56,24 @@ async def test_successful_sign_in_remembers_server_and_user(demo_server: ServerT
         assert again.screen.query_one("#username", Input).value == "ben"
         password = again.screen.query_one("#password", Input)
         await wait_for(pilot, lambda: again.screen.focused is password, what="focus on the password")
+
+
+async def test_the_top_line_gives_way_at_80_columns_keeping_name_status_and_desktop_chat(
+    demo_server: ServerThread, config_file: Path,
+):
+    app = CallboardApp(server_url=demo_server.url, username="alicia", password="demo", config_path=config_file)
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, AgentScreen) and app.screen, what="the agent")
+        bar = screen.query_one(AgentStatusBar)
+        await wait_for(pilot, lambda: bar.desk_chat != "", what="desktop chat on the top line")
+        shown = lambda: {w.id for w in bar.query(Label) if w.display}  # noqa: E731
+        assert shown() == {"agent-name", "agent-status", "status-hint", "desk-chat", "server"}
+
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: "server" not in shown(), what="the server address to give way")
+        assert shown() == {"agent-name", "agent-status", "status-hint", "desk-chat"}
+        await pilot.resize_terminal(60, 24)
+        await wait_for(pilot, lambda: "status-hint" not in shown(), what="the hint to give way")
+        assert shown() == {"agent-name", "agent-status", "desk-chat"}
+        await pilot.resize_terminal(120, 24)
+        await wait_for(pilot, lambda: "server" in shown(), what="everything back")

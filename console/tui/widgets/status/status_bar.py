@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
@@ -11,6 +12,10 @@ from textual.widgets import Label
 class AgentStatusBar(Horizontal):
     """Agent name, current status coloured by what it means for routing, a hint, and
     the desktop-chat presence with the number of unread colleague messages.
+
+    At 80 columns a long status ("ACD - Agent Not Answering") leaves no room for
+    everything: the server address gives way first, then the hint; name, status and
+    desktop chat (with its unread count) always show.
 
     The status label carries the class ``-available``, ``-away`` or ``-busy`` (see
     ``console.tui.model.status_tone``), styled with the theme's ``$status-*`` colours.
@@ -41,7 +46,7 @@ class AgentStatusBar(Horizontal):
             &.-dnd { color: $status-busy; }
             &.-unread { text-style: bold; }
         }
-        #server { width: 1fr; text-align: right; color: $text-muted; }
+        #server { width: 1fr; text-align: right; color: $text-muted; padding-left: 1; }
     }
     """
 
@@ -87,5 +92,21 @@ class AgentStatusBar(Horizontal):
         tones = set(self.desk_tone.split())
         for name in ("available", "away", "dnd", "unread"):
             desk.set_class(name in tones, f"-{name}")
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        if not self.is_mounted or not self.query("#server"):
+            return
+        room = self.size.width - 2  # the bar's padding
+        room -= cell_len(self.agent_name) + 1 + cell_len(self.status_label) + 2
+        if self.desk_chat:
+            room -= cell_len(self.desk_chat) + 1
+        hint = cell_len(self.hint) + 1 if self.hint else 0
+        self.query_one("#status-hint", Label).display = hint <= room
+        room -= hint if hint <= room else 0
+        self.query_one("#server", Label).display = cell_len(self._server) + 1 <= room
 
     watch_agent_name = watch_status_label = watch_tone = watch_hint = watch_desk_chat = watch_desk_tone = _watch_any
