@@ -191,12 +191,13 @@ def build_agent_router(center: ContactCenter, hub: EventHub) -> APIRouter:
 
     @router.get("/agents")
     async def directory(auth: Auth) -> list[dict[str, Any]]:
-        """Colleagues to transfer to: name, status and whether they are signed in."""
+        """Colleagues to transfer to or invite: name, role, status and whether they are signed in."""
         return [
             {
                 "username": a.username,
                 "name": a.name,
                 "workgroups": sorted(a.workgroups),
+                "role": a.role,
                 "status": a.status,
                 "signed_in": bool(a.sessions),
             }

@@ -11,6 +11,8 @@ who leaves leaves alone; an owner who leaves hands the chat to the longest-prese
 Seats live in the interaction itself (``Interaction.conference``), so they are stored,
 routed around (each one takes a chat slot) and announced with it. A supervisor's barge
 is a different thing (``supervision.py``): it does not take a slot and never owns the chat.
+Supervisors are not invited: they step into chats with monitor, coach and barge, and
+their console does not handle interactions itself.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from console.core.errors import CallboardError
 from console.core.interactions import IN_PROGRESS, ConferenceSeat, Interaction, InteractionState, InteractionType
-from console.server.supervision import BARGE
 
 if TYPE_CHECKING:
     from console.server.contact_center import Agent, ContactCenter
@@ -54,13 +55,14 @@ class Conferences:
         colleague = self.center.agents.get(username)
         if colleague is None:
             raise CallboardError("interaction.conference.unknown_target", f"No agent {username!r}.")
+        if colleague.is_supervisor:
+            raise CallboardError(
+                "interaction.conference.target_unavailable",
+                f"{colleague.name} is a supervisor: supervisors step into chats with monitor, coach or barge.",
+            )
         if not colleague.sessions or colleague.sign_out_by is not None:
             raise CallboardError(
                 "interaction.conference.target_unavailable", f"{colleague.name} is not signed in."
-            )
-        if self.center.participants.get(interaction.id, {}).get(username) == BARGE:
-            raise CallboardError(
-                "interaction.conference.already_in", f"{colleague.name} is already in this chat."
             )
         seat = interaction.invite(owner.username, colleague.username, now)
         self.center.add_transcript(interaction, "system", "system", "System", "system",
@@ -95,10 +97,6 @@ class Conferences:
         interaction.accept_invitation(colleague.username, now)
         self._disarm(interaction.id, colleague.username)
         center = self.center
-        # A supervisor watching the chat now takes part in it as a member instead.
-        watching = center.participants.get(interaction.id)
-        if watching is not None and watching.pop(colleague.username, None) is not None and not watching:
-            center.participants.pop(interaction.id, None)
         if center.visitors:
             center.visitors.on_agent_joined(interaction, colleague.username, colleague.name)
         center.add_transcript(interaction, "system", "system", "System", "system",

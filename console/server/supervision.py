@@ -140,10 +140,6 @@ class Supervision:
             )
         if interaction.agent == actor.username:
             raise CallboardError("interaction.action_not_allowed", "This chat is your own.")
-        if interaction.seat(actor.username) is not None:
-            raise CallboardError(
-                "interaction.action_not_allowed", "You are in (or invited to) this chat's conference."
-            )
         participants = self.center.participants.setdefault(interaction.id, {})
         before = participants.get(actor.username)
         if before == mode:

@@ -332,6 +332,7 @@ def test_every_bad_invitation_is_refused_with_its_code_and_changes_nothing(serve
     cases = [
         (alice, {"agent": "nobody"}, 422, "interaction.conference.unknown_target"),
         (alice, {"agent": "omar"}, 409, "interaction.conference.target_unavailable"),  # not signed in
+        (alice, {"agent": "sue"}, 409, "interaction.conference.target_unavailable"),  # a supervisor
         (alice, {"agent": "carol"}, 409, "interaction.conference.already_in"),
         (alice, {"agent": "alice"}, 409, "interaction.conference.already_in"),
         (bob, {"agent": "sue"}, 403, "interaction.not_yours"),  # sees it in Sales, not his
@@ -394,7 +395,8 @@ def test_supervisors_still_monitor_and_barge_into_a_conference(server):
     joined = server.http.post(f"/api/v1/supervisor/interactions/{iid}/join", json={"mode": "barge"}, headers=sue)
     assert joined.status_code == 200, joined.text
     r = post(server, alice, iid, "conference", json={"agent": "sue"})
-    assert r.status_code == 409 and error_of(r) == "interaction.conference.already_in"
+    assert r.status_code == 409 and error_of(r) == "interaction.conference.target_unavailable"
+    assert "supervisor" in r.json()["error"]["message"]
     visitor.wait_for_text("Sue Sommer has joined the conversation.")
     server.say(carol, iid, "the supervisor is here")
     visitor.wait_for_text("the supervisor is here")

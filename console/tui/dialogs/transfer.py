@@ -91,8 +91,8 @@ class ConferenceDialog(TransferDialog):
 
     Dismisses with ``{"agent": username}`` (invite: the body of the ``conference`` action)
     or ``{"cancel": username}`` (withdraw a pending invitation); ``None`` when cancelled.
-    Any signed-in colleague may be invited, whatever their status; those already in the
-    chat are left out.
+    Any signed-in agent may be invited, whatever their status; those already in the chat,
+    and supervisors, are left out.
     """
 
     CHOICES = ("agent", "cancel")
@@ -112,7 +112,9 @@ class ConferenceDialog(TransferDialog):
     @work(exclusive=True, exit_on_error=False, name="load colleagues to invite")
     async def load_targets(self) -> None:
         agents = await self._client.agents()
-        options: list[Option | None] = list(self.agent_options(agents, self._present))
+        # Supervisors step in with monitor, coach and barge; they are not invited.
+        supervisors = frozenset(a["username"] for a in agents if a.get("role") == "supervisor")
+        options: list[Option | None] = list(self.agent_options(agents, self._present | supervisors))
         pending = [a for a in agents if a["username"] in self._invited]
         if pending:
             options += [None, Option("[b]Invited[/] [dim](enter cancels the invitation)[/]", disabled=True)]
