@@ -50,6 +50,12 @@ class TransferRequest(StrictRequest):
     agent: str | None = Field(default=None, min_length=1, max_length=100)
 
 
+class ConferenceRequest(StrictRequest):
+    """Body of ``conference`` and ``cancel_invitation``: the colleague's user name."""
+
+    agent: str = Field(min_length=1, max_length=100)
+
+
 class CallbackOutcomeRequest(StrictRequest):
     """Body of ``complete`` and ``fail``: the wrap-up code is optional."""
 
@@ -121,6 +127,16 @@ class SupervisorPresence(WireModel):
     mode: Literal["coach", "barge"]
 
 
+class ConferenceParticipant(WireModel):
+    """Someone in a chat, or invited to it: the owner, conference members and invitees."""
+
+    username: str
+    name: str
+    role: Literal["owner", "member", "invited"]
+    since: float | None = None
+    """When a member joined or an invitee was invited; None for the owner."""
+
+
 class InteractionView(WireModel):
     id: str
     type: str
@@ -146,6 +162,11 @@ class InteractionView(WireModel):
     """Supervisors coaching or barged into this chat (the agent sees them; monitoring is silent)."""
     monitoring: str | None = None
     """The viewer's own part as a supervisor: monitor, coach or barge; None otherwise."""
+    participants: list[ConferenceParticipant] = []
+    """Agents in the chat (owner first, then conference members) and those invited to it.
+
+    ``state`` and ``state_since`` are the viewer's own: an invitation alerts the colleague
+    invited (``Alerting`` since the invitation) while the chat stays connected for the others."""
 
 
 class InteractionDetail(InteractionView):

@@ -3,7 +3,9 @@
 An interaction is one contact with a website visitor: a web chat or a callback request.
 It waits in its workgroup's ACD queue, alerts one agent, is connected to that agent
 (a chat possibly held; a callback possibly snoozed back to the queue to retry later),
-and ends disconnected. The state machine lives here so every API surface enforces the
+and ends disconnected. The agent connected to a chat (its owner) may invite colleagues
+into a conference: each has a seat that alerts them until they accept, then makes them
+a member who reads and writes in the chat beside the owner. The state machine lives here so every API surface enforces the
 same rules; the server only persists and announces the outcome.
 """
 
@@ -41,6 +43,12 @@ class Action(str, enum.Enum):
     TRANSFER = "transfer"
     DISCONNECT = "disconnect"
     DISMISS = "dismiss"
+    CONFERENCE = "conference"
+    """The owner invites a colleague into the chat."""
+    CANCEL_INVITATION = "cancel_invitation"
+    """The owner withdraws an invitation not yet accepted."""
+    DECLINE = "decline"
+    """The invited colleague refuses the invitation (``pickup`` accepts it)."""
     MAKE_CALL = "make_call"
     COMPLETE = "complete"
     FAIL = "fail"
@@ -48,6 +56,35 @@ class Action(str, enum.Enum):
 
 
 CALLBACK_OUTCOMES = {Action.COMPLETE: "success", Action.FAIL: "failure"}
+
+IN_PROGRESS = (InteractionState.CONNECTED, InteractionState.HELD)
+"""States of a chat an agent is in: the only ones a conference lives in."""
+
+
+@dataclass(slots=True)
+class ConferenceSeat:
+    """A colleague invited into a chat: alerting them until accepted, then a member.
+
+    Seats are not ACD offers: nobody's status changes when an invitation lapses, and
+    the interaction's own state (the owner's) does not move when one is taken.
+    """
+
+    username: str
+    invited_by: str
+    invited_at: float
+    joined_at: float | None = None
+
+    @property
+    def joined(self) -> bool:
+        return self.joined_at is not None
+
+    def to_record(self) -> dict:
+        return {"username": self.username, "invited_by": self.invited_by,
+                "invited_at": self.invited_at, "joined_at": self.joined_at}
+
+    @classmethod
+    def from_record(cls, r: dict) -> "ConferenceSeat":
+        return cls(r["username"], r["invited_by"], r["invited_at"], r.get("joined_at"))
 
 
 @dataclass(slots=True)
@@ -82,6 +119,8 @@ class Interaction:
     """The IP address the visitor's request came from (read through trusted proxies), kept
     apart from ``remote_address``, which may be an e-mail address or a telephone number:
     the visitor limits count active interactions per address by it."""
+    conference: list[ConferenceSeat] = field(default_factory=list)
+    """Colleagues invited into the chat or in it beside the owner, in the order invited."""
 
     # -- queries -----------------------------------------------------------------
     @property
@@ -101,6 +140,10 @@ class Interaction:
         """The actions ``viewer`` may take now; the console greys out the rest."""
         state = self.state
         mine = self.agent == viewer
+        seat = self.seat(viewer)
+        if seat is not None:
+            # A member may only leave; hold, transfer and inviting stay with the owner.
+            return [Action.DISCONNECT.value] if seat.joined else [Action.PICKUP.value, Action.DECLINE.value]
         if state in (InteractionState.WAITING, InteractionState.SNOOZED):
             return [Action.PICKUP.value] if self.can_be_picked_by(viewer, viewer_workgroups) else []
         if state is InteractionState.ALERTING:
@@ -112,17 +155,122 @@ class Interaction:
                 return [a.value for a in (Action.MAKE_CALL, Action.COMPLETE, Action.FAIL,
                                           Action.RETRY_LATER, Action.TRANSFER)]
             return [Action.DISMISS.value]
+        if state not in IN_PROGRESS:
+            return [Action.DISMISS.value]
+        actions = [Action.HOLD if state is InteractionState.CONNECTED else Action.UNHOLD]
+        if not self.conference:
+            actions.append(Action.TRANSFER)
         if state is InteractionState.CONNECTED:
-            return [Action.HOLD.value, Action.TRANSFER.value, Action.DISCONNECT.value]
-        if state is InteractionState.HELD:
-            return [Action.UNHOLD.value, Action.TRANSFER.value, Action.DISCONNECT.value]
-        return [Action.DISMISS.value]
+            actions.append(Action.CONFERENCE)
+        if self.invitations:
+            actions.append(Action.CANCEL_INVITATION)
+        actions.append(Action.DISCONNECT)
+        return [a.value for a in actions]
 
     def can_be_picked_by(self, agent: str, agent_workgroups: frozenset[str] | set[str]) -> bool:
         """A waiting interaction may be picked from the queue by its target or workgroup members."""
         if self.target_agent is not None:
             return self.target_agent == agent
         return self.workgroup in agent_workgroups
+
+    # -- the conference -------------------------------------------------------------
+    def seat(self, username: str) -> ConferenceSeat | None:
+        return next((s for s in self.conference if s.username == username), None)
+
+    @property
+    def members(self) -> list[ConferenceSeat]:
+        """Colleagues in the chat beside the owner, longest present first."""
+        return sorted((s for s in self.conference if s.joined), key=lambda s: s.joined_at or 0.0)
+
+    @property
+    def invitations(self) -> list[ConferenceSeat]:
+        return [s for s in self.conference if not s.joined]
+
+    def is_member(self, username: str) -> bool:
+        seat = self.seat(username)
+        return seat is not None and seat.joined
+
+    def in_chat(self, username: str) -> bool:
+        """The owner or a member: someone who may read and write in the chat."""
+        return self.agent == username or self.is_member(username)
+
+    def handlers(self) -> tuple[str, ...]:
+        """Everyone the interaction occupies a slot of: the owner and every seat."""
+        names = tuple(s.username for s in self.conference)
+        return (self.agent, *names) if self.agent else names
+
+    def invite(self, owner: str, colleague: str, now: float) -> ConferenceSeat:
+        """The owner of a connected chat invites a colleague; the seat alerts them."""
+        if self.type is not InteractionType.CHAT:
+            raise CallboardError("interaction.action_not_allowed", "Only chats can be conferenced.")
+        self._require_owner(owner, "conference")
+        if self.state is not InteractionState.CONNECTED:
+            raise self._refuse("conference")
+        if colleague == owner or self.seat(colleague) is not None:
+            raise CallboardError(
+                "interaction.conference.already_in", f"{colleague} is already in or invited to this chat."
+            )
+        seat = ConferenceSeat(colleague, owner, now)
+        self.conference.append(seat)
+        return seat
+
+    def _invitation_of(self, username: str) -> ConferenceSeat:
+        seat = self.seat(username)
+        if seat is None or seat.joined:
+            raise CallboardError(
+                "interaction.conference.not_invited", f"No invitation of {username} to interaction {self.id} is pending."
+            )
+        return seat
+
+    def accept_invitation(self, username: str, now: float) -> ConferenceSeat:
+        if self.state not in IN_PROGRESS:
+            raise self._refuse("join")
+        seat = self._invitation_of(username)
+        seat.joined_at = now
+        return seat
+
+    def withdraw_invitation(self, username: str) -> ConferenceSeat:
+        """The invitation ends unanswered: declined, cancelled by the owner, or lapsed."""
+        seat = self._invitation_of(username)
+        self.conference.remove(seat)
+        return seat
+
+    def cancel_invitation(self, owner: str, username: str) -> ConferenceSeat:
+        self._require_owner(owner, "cancel an invitation to")
+        return self.withdraw_invitation(username)
+
+    def leave_conference(self, username: str) -> ConferenceSeat:
+        """A member leaves; the chat goes on with the others."""
+        seat = self.seat(username)
+        if seat is None:
+            raise CallboardError("interaction.not_yours", f"You are not in interaction {self.id}.")
+        if not seat.joined:
+            raise CallboardError("interaction.action_not_allowed", "Decline the invitation instead: you have not joined.")
+        self.conference.remove(seat)
+        return seat
+
+    def hand_over(self, owner: str) -> str | None:
+        """The owner leaves: the longest-present member owns the chat from now on.
+
+        Returns the new owner, or None when no member is there to take it (the chat
+        ends as it always has). The chat keeps its state, answer time and queue
+        entry: it is the same contact, only someone else now holds it.
+        """
+        self._require_owner(owner, "disconnect")
+        if self.state not in IN_PROGRESS:
+            raise self._refuse("disconnect")
+        members = self.members
+        if not members:
+            return None
+        successor = members[0]
+        self.conference.remove(successor)
+        self.agent = successor.username
+        return successor.username
+
+    def end_conference(self) -> list[ConferenceSeat]:
+        """Everyone but the owner leaves (the chat ended or left its owner); returns who."""
+        seats, self.conference = self.conference, []
+        return seats
 
     # -- transitions -------------------------------------------------------------
     def _refuse(self, action: str) -> CallboardError:
@@ -188,10 +336,19 @@ class Interaction:
             raise self._refuse("unhold")
         self._enter(InteractionState.CONNECTED, now)
 
-    def transfer_to_workgroup(self, agent: str, workgroup: str, now: float) -> None:
+    def _check_transferable(self, agent: str) -> None:
         self._require_owner(agent, "transfer")
-        if self.state not in (InteractionState.CONNECTED, InteractionState.HELD):
+        if self.state not in IN_PROGRESS:
             raise self._refuse("transfer")
+        if self.conference:
+            raise CallboardError(
+                "interaction.action_not_allowed",
+                "Cannot transfer a chat while colleagues are in the conference or invited; "
+                "leave the conference instead and the longest-present member takes the chat.",
+            )
+
+    def transfer_to_workgroup(self, agent: str, workgroup: str, now: float) -> None:
+        self._check_transferable(agent)
         self.agent = None
         self.target_agent = None
         self.workgroup = workgroup
@@ -200,9 +357,7 @@ class Interaction:
         self._enter(InteractionState.WAITING, now)
 
     def transfer_to_agent(self, agent: str, target: str, now: float) -> None:
-        self._require_owner(agent, "transfer")
-        if self.state not in (InteractionState.CONNECTED, InteractionState.HELD):
-            raise self._refuse("transfer")
+        self._check_transferable(agent)
         if target == agent:
             raise CallboardError("interaction.transfer.same_agent", "Cannot transfer to yourself.")
         self.agent = target
@@ -346,6 +501,7 @@ class Interaction:
             "answered_at": self.answered_at,
             "callback": self.callback.to_record() if self.callback else None,
             "visitor_ip": self.visitor_ip,
+            "conference": [seat.to_record() for seat in self.conference],
         }
 
     @classmethod
@@ -362,4 +518,5 @@ class Interaction:
             answered_at=r.get("answered_at"),
             callback=CallbackDetails.from_record(r["callback"]) if r.get("callback") else None,
             visitor_ip=r.get("visitor_ip", ""),
+            conference=[ConferenceSeat.from_record(seat) for seat in r.get("conference", ())],
         )

@@ -22,6 +22,7 @@ from console.wire import (
     MAX_MESSAGE_CHARS,
     AgentStatusView,
     CallbackOutcomeRequest,
+    ConferenceRequest,
     InteractionDetail,
     InteractionView,
     MessageRequest,
@@ -65,6 +66,10 @@ STATUS_OF = {
     "agent.no_sign_out_pending": 409,
     "supervisor.not_participating": 409,
     "interaction.priority_out_of_range": 422,
+    "interaction.conference.unknown_target": 422,
+    "interaction.conference.target_unavailable": 409,
+    "interaction.conference.already_in": 409,
+    "interaction.conference.not_invited": 409,
     # Response Management and e-FAQ (console/server/library_api.py)
     "search.query_too_long": 422,
     "response.not_found": 404,
@@ -121,6 +126,8 @@ STATUS_OF = {
 
 ACTION_BODIES = {
     "transfer": TransferRequest,
+    "conference": ConferenceRequest,
+    "cancel_invitation": ConferenceRequest,
     "complete": CallbackOutcomeRequest,
     "fail": CallbackOutcomeRequest,
 }
@@ -184,12 +191,13 @@ def build_agent_router(center: ContactCenter, hub: EventHub) -> APIRouter:
 
     @router.get("/agents")
     async def directory(auth: Auth) -> list[dict[str, Any]]:
-        """Colleagues to transfer to: name, status and whether they are signed in."""
+        """Colleagues to transfer to or invite: name, role, status and whether they are signed in."""
         return [
             {
                 "username": a.username,
                 "name": a.name,
                 "workgroups": sorted(a.workgroups),
+                "role": a.role,
                 "status": a.status,
                 "signed_in": bool(a.sessions),
             }

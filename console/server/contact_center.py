@@ -23,6 +23,7 @@ from console.core.interactions import Action, Interaction, InteractionState, Int
 from console.core.passwords import verify_password
 from console.core.routing import AgentAvailability, WorkgroupRouting, plan_assignments, required_skills
 from console.core.statuses import AGENT_NOT_ANSWERING, AVAILABLE, GONE_HOME, StatusCatalog
+from console.server.conference import Conferences
 from console.server.events import EventHub
 from console.server.queue_order import Assignments, QueueOrder
 from console.server.queue_statistics import AgentCounts, QueueStatistics, ServiceLevelGoal
@@ -194,6 +195,7 @@ class ContactCenter:
         self.statistics: QueueStatistics | None = None
         self.team = TeamView(self)
         self.supervision = Supervision(self)
+        self.conference = Conferences(self)
         self.participants: dict[str, dict[str, str]] = {}
         """Per interaction, supervisors monitoring, coaching or barged in: username -> mode."""
         self.interactions: dict[str, Interaction] = {}
@@ -277,6 +279,7 @@ class ContactCenter:
                 self.arm_alert_timer(interaction)
             elif interaction.state is InteractionState.SNOOZED:
                 self._arm_snooze_timer(interaction)
+        self.conference.start()
         self._ticker = self._loop.create_task(self._tick())
         self.schedule_routing()
 
@@ -291,6 +294,7 @@ class ContactCenter:
             for handle in timers.values():
                 handle.cancel()
             timers.clear()
+        self.conference.stop()
 
     async def _tick(self) -> None:
         """Once a second: sessions that ran out end, routing runs (waiting skills relax),
@@ -374,6 +378,7 @@ class ContactCenter:
             self.supervision.forget_sign_out(agent)
             self._set_status(agent, GONE_HOME, now)
             self.return_alerts(agent, now)
+            self.conference.signed_out(agent)
         self.agent_changed(agent)
 
     def return_alerts(self, agent: Agent, now: float | None = None) -> None:
@@ -489,7 +494,7 @@ class ContactCenter:
 
     def queue_ids_for(self, interaction: Interaction, viewer: Agent) -> list[str]:
         ids = []
-        if interaction.agent == viewer.username or (
+        if interaction.agent == viewer.username or interaction.seat(viewer.username) is not None or (
             interaction.state is InteractionState.WAITING and interaction.target_agent == viewer.username
         ):
             ids.append(MY_INTERACTIONS)
@@ -499,17 +504,18 @@ class ContactCenter:
 
     def view(self, interaction: Interaction, viewer: Agent) -> dict[str, Any]:
         owner = self.agents.get(interaction.agent) if interaction.agent else None
+        state, state_since = self.conference.viewer_state(interaction, viewer.username)
         return {
             "id": interaction.id,
             "type": interaction.type.value,
             "workgroup": interaction.workgroup,
-            "state": interaction.state.value,
+            "state": state,
             "remote_name": interaction.remote_name,
             "remote_address": interaction.remote_address,
             "agent": interaction.agent,
             "agent_name": owner.name if owner else None,
             "created_at": interaction.created_at,
-            "state_since": interaction.state_since,
+            "state_since": state_since,
             "queued_at": interaction.queued_at,
             "priority": interaction.priority,
             "language": interaction.language,
@@ -520,6 +526,7 @@ class ContactCenter:
             "callback": self._callback_view(interaction),
             "supervisors": self.supervision.visible_to_agent(interaction),
             "monitoring": self.participants.get(interaction.id, {}).get(viewer.username),
+            "participants": self.conference.participants(interaction),
         }
 
     def _actions(self, interaction: Interaction, viewer: Agent) -> list[str]:
@@ -605,6 +612,7 @@ class ContactCenter:
             if name:
                 names.add(name)
         names.update(self.participants.get(interaction.id, ()))
+        names.update(seat.username for seat in interaction.conference)
         return names
 
     def announce(self, interaction: Interaction, before: Iterable[str] = ()) -> None:
@@ -620,6 +628,8 @@ class ContactCenter:
                 self.hub.publish([username], "interaction", "delete", {"id": interaction.id})
 
     def save(self, interaction: Interaction) -> None:
+        if interaction.conference and interaction.state not in (InteractionState.CONNECTED, InteractionState.HELD):
+            self.conference.ended(interaction)
         self.store.save_interaction(
             interaction.id, interaction.state.value, interaction.workgroup, interaction.agent,
             interaction.to_record(),
@@ -655,6 +665,7 @@ class ContactCenter:
             InteractionState.CONNECTED, InteractionState.HELD, InteractionState.DISCONNECTED
         ):
             readers.append(interaction.agent)
+            readers += [seat.username for seat in interaction.members]
         if readers:
             self.hub.publish(readers, "interaction.message", "post", {"interaction_id": interaction.id, "entry": entry})
         return entry
@@ -818,7 +829,23 @@ class ContactCenter:
             raise CallboardError("interaction.unknown_action", f"No action {action!r}.") from None
         now = time.time()
         before = self.audience(interaction)
-        if kind is Action.PICKUP:
+        seat = interaction.seat(agent.username)
+        if kind is Action.PICKUP and seat is not None:
+            self.conference.accept(agent, interaction, now)
+        elif kind is Action.DECLINE:
+            if seat is None:
+                raise CallboardError("interaction.conference.not_invited", "You have no invitation to this chat.")
+            self.conference.decline(agent, interaction)
+        elif kind is Action.DISCONNECT and seat is not None:
+            self.conference.leave(agent, interaction, now)
+        elif kind is Action.CONFERENCE:
+            self.conference.invite(agent, interaction, body or {}, now)
+        elif kind is Action.CANCEL_INVITATION:
+            self.conference.cancel(agent, interaction, body or {})
+        elif (kind is Action.DISCONNECT and interaction.members and interaction.agent == agent.username
+              and self.conference.owner_leaves(agent, interaction, now)):
+            pass  # a member now owns the chat, which goes on
+        elif kind is Action.PICKUP:
             was_snoozed = interaction.state is InteractionState.SNOOZED
             interaction.pick_up(agent.username, agent.workgroups, now)
             self.cancel_alert_timer(interaction.id)
@@ -937,8 +964,9 @@ class ContactCenter:
             self.visitors.on_agent_typing(interaction, agent.username, typing)
 
     def _owned_connected(self, agent: Agent, interaction_id: str, what: str) -> Interaction:
+        """A connected interaction the agent owns or is a conference member of."""
         interaction = self.visible_interaction(agent, interaction_id)
-        if interaction.agent != agent.username:
+        if not interaction.in_chat(agent.username):
             raise CallboardError("interaction.not_yours", f"Interaction {interaction_id} is not connected to you.")
         if interaction.state is not InteractionState.CONNECTED:
             raise CallboardError(
@@ -959,7 +987,7 @@ class ContactCenter:
         self.typing[interaction.id] = typing
         if interaction.agent and interaction.state in (InteractionState.CONNECTED, InteractionState.HELD):
             self.hub.publish(
-                [interaction.agent], "interaction.typing", "put",
+                [interaction.agent, *(seat.username for seat in interaction.members)], "interaction.typing", "put",
                 {"interaction_id": interaction.id, "name": interaction.remote_name, "typing": typing},
             )
 
@@ -1059,10 +1087,11 @@ class ContactCenter:
     def interaction_of(self, agent: Agent, interaction_id: str) -> Interaction:
         """One of the agent's own interactions (alerting, connected, held or ended).
 
-        Filling a stored response in needs the interaction's details; only its agent may.
+        Filling a stored response in needs the interaction's details; only its agent (or a
+        conference member) may.
         """
         interaction = self.visible_interaction(agent, interaction_id)
-        if interaction.agent != agent.username:
+        if not interaction.in_chat(agent.username):
             raise CallboardError("interaction.not_yours", f"Interaction {interaction_id} is not connected to you.")
         return interaction
 

@@ -88,29 +88,32 @@ class Assignments:
     """How many chats and callbacks each agent has alerting or connected, kept current.
 
     Capacity is asked on every routing pass and every visitor status question; counting
-    over all interactions each time would cost as much as there are interactions.
+    over all interactions each time would cost as much as there are interactions. A chat
+    in conference occupies a slot of its owner and of every colleague invited or in it.
     """
 
     def __init__(self) -> None:
         self.counts: dict[tuple[str, InteractionType], int] = {}
-        self._held: dict[str, tuple[str, InteractionType]] = {}
+        self._held: dict[str, frozenset[tuple[str, InteractionType]]] = {}
 
     def update(self, interaction: Interaction) -> tuple[str, ...]:
         """Call after every change; returns the agents whose load changed."""
         wanted = (
-            (interaction.agent, interaction.type)
-            if interaction.agent and interaction.counts_against_capacity
-            else None
+            frozenset((name, interaction.type) for name in interaction.handlers())
+            if interaction.counts_against_capacity
+            else frozenset()
         )
-        held = self._held.get(interaction.id)
+        held = self._held.get(interaction.id, frozenset())
         if held == wanted:
             return ()
-        if held is not None:
-            self.counts[held] -= 1
-            if not self.counts[held]:
-                del self.counts[held]
-            del self._held[interaction.id]
-        if wanted is not None:
-            self.counts[wanted] = self.counts.get(wanted, 0) + 1
+        for slot in held - wanted:
+            self.counts[slot] -= 1
+            if not self.counts[slot]:
+                del self.counts[slot]
+        for slot in wanted - held:
+            self.counts[slot] = self.counts.get(slot, 0) + 1
+        if wanted:
             self._held[interaction.id] = wanted
-        return tuple({who[0] for who in (held, wanted) if who is not None})
+        else:
+            self._held.pop(interaction.id, None)
+        return tuple({slot[0] for slot in held ^ wanted})

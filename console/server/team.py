@@ -27,23 +27,28 @@ class TeamView:
         """Desktop-chat presence of a user; the desktop-chat service plugs itself in here."""
         self._handling: dict[str, set[str]] = {}
         """Agent -> ids of the interactions alerting them or connected to them."""
-        self._owner: dict[str, str] = {}
+        self._owner: dict[str, frozenset[str]] = {}
+        """Interaction -> who handles it (owner and conference seats)."""
         self._changed: set[str] = set()
         self._flush_pending = False
 
     # -- following changes ------------------------------------------------------------
     def observe(self, interaction: Interaction) -> tuple[str, ...]:
-        """Call after every interaction change; returns agents whose row now differs."""
-        owner = interaction.agent if interaction.agent and interaction.counts_against_capacity else None
-        before = self._owner.get(interaction.id)
-        if owner is not None:
-            self._owner[interaction.id] = owner
-            self._handling.setdefault(owner, set()).add(interaction.id)
+        """Call after every interaction change; returns agents whose row now differs.
+
+        A chat in conference is handled by its owner and by every colleague invited or in it.
+        """
+        handlers = frozenset(interaction.handlers()) if interaction.counts_against_capacity else frozenset()
+        before = self._owner.get(interaction.id, frozenset())
+        if handlers:
+            self._owner[interaction.id] = handlers
         else:
             self._owner.pop(interaction.id, None)
-        if before is not None and before != owner:
-            self._handling.get(before, set()).discard(interaction.id)
-        return tuple(name for name in {before, owner} if name)
+        for name in handlers - before:
+            self._handling.setdefault(name, set()).add(interaction.id)
+        for name in before - handlers:
+            self._handling.get(name, set()).discard(interaction.id)
+        return tuple(before | handlers)  # their rows show the interaction's new state, or lose it
 
     def handling(self, username: str) -> list[Interaction]:
         interactions = self.center.interactions

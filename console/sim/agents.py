@@ -5,7 +5,9 @@ Each simulated agent is an ``AgentClient`` like the console's: it signs in, goes
 person finishing a sentence would), greets the visitor by name, answers each question
 after reading it and typing (typing indicator on), and after a few exchanges - or when
 the visitor thanks them or leaves - says goodbye, disconnects and dismisses the chat.
-They are on desktop chat too, and answer a colleague's message briefly.
+They are on desktop chat too, and answer a colleague's message briefly. Invited into a
+colleague's chat (a conference) they join after a moment, say hello, and leave again a
+little later; if the owner leaves first, the chat is theirs and they finish it as any other.
 With them a demo contact center is busy while the human agent works beside them.
 
 Every happening is logged to ``callboard.sim.agents``.
@@ -29,6 +31,11 @@ log = logging.getLogger("callboard.sim.agents")
 
 AVAILABLE = "Available"
 NOT_ANSWERING = "ACD - Agent Not Answering"
+CONFERENCE_HELLOS = (
+    "Hi {first}, I'm {agent} - {owner} asked me to join. Happy to help.",
+    "Hello {first}, {agent} here, joining {owner} on this one.",
+)
+"""What a simulated colleague says on joining a conference."""
 COLLEAGUE_REPLIES = (
     "Sure, give me a minute.", "Thanks, will do!", "On it.", "Sounds good to me.",
     "Let me check and get back to you.", "Yes, no problem.",
@@ -98,6 +105,8 @@ class SimAgent:
         """Chats this agent was connected to that have ended (however they ended)."""
         self.client: AgentClient | None = None
         self._tasks: set[asyncio.Task] = set()
+        self.seats: dict[str, dict[str, Any]] = {}
+        """Chats of colleagues this agent is invited to or a member of: the latest view of each."""
 
     @property
     def first_name(self) -> str:
@@ -224,7 +233,18 @@ class SimAgent:
         except ApiError as error:
             log.info("%s could not answer %s on desktop chat: %s", self.name, colleague, error.message)
 
+    def _my_role(self, view: dict[str, Any]) -> str | None:
+        return next((p["role"] for p in view.get("participants", ()) if p["username"] == self.username), None)
+
     def _on_interaction(self, view: dict[str, Any]) -> None:
+        role = self._my_role(view)
+        if role in ("invited", "member"):
+            known = view["id"] in self.seats
+            self.seats[view["id"]] = view
+            if role == "invited" and not known:
+                self._spawn(self._join_conference(view["id"]), f"conference {self.username} {view['id']}")
+            return
+        self.seats.pop(view["id"], None)
         chat = self.chats.get(view["id"])
         if chat is not None:
             chat.view = view
@@ -247,6 +267,29 @@ class SimAgent:
             await self.client.set_status(AVAILABLE)
         except ApiError as error:
             log.warning("%s cannot go Available again: %s", self.username, error.message)
+
+    # -- a colleague's chat (conference) -------------------------------------------------------
+    async def _join_conference(self, interaction_id: str) -> None:
+        """Join after a moment, say hello, stay a while, leave (unless the chat became ours)."""
+        assert self.client is not None
+        try:
+            if await stopped_within(self.stop, self.timing.pause(2, 6)):
+                return
+            view = self.seats.get(interaction_id)
+            if view is None or self._my_role(view) != "invited":
+                return  # cancelled, lapsed or ended meanwhile
+            await self.client.pickup(interaction_id)
+            first = scripts.first_name(view.get("remote_name") or "") or "there"
+            owner = scripts.first_name(view.get("agent_name") or "") or "my colleague"
+            hello = self.rng.choice(CONFERENCE_HELLOS).format(first=first, agent=self.first_name, owner=owner)
+            await self.client.send_message(interaction_id, hello)
+            log.info("%s joined %s's chat with %s", self.name, view.get("agent_name"), view.get("remote_name"))
+            await stopped_within(self.stop, self.timing.pause(20, 60))
+            if self._my_role(self.seats.get(interaction_id) or {}) == "member":
+                await self.client.act(interaction_id, "disconnect")
+                log.info("%s left the conference with %s", self.name, view.get("remote_name"))
+        except ApiError as error:
+            log.info("%s: %s (conference %s)", self.name, error.message, interaction_id)
 
     # -- one chat --------------------------------------------------------------------------
     async def _handle(self, chat: SimChat) -> None:

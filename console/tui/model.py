@@ -107,6 +107,20 @@ def queue_details(view: InteractionView, now: float) -> str:
     return f"{calls} · {retries_used(callback)}" if callback.snoozes else calls
 
 
+def conference_line(view: InteractionView, me: str | None = None) -> str:
+    """Who is in a chat beside the visitor, for its window: empty unless it is a conference.
+
+    ``Conference: Alicia Adams (owner) · you · Dev Desai (invited)``.
+    """
+    if len(view.participants) < 2:
+        return ""
+    names = []
+    for p in view.participants:
+        name = "you" if p.username == me else p.name
+        names.append({"owner": f"{name} (owner)", "invited": f"{name} (invited)"}.get(p.role, name))
+    return "Conference: " + " · ".join(names)
+
+
 def status_tone(status: StatusInfo | None, acd_available: bool) -> str:
     """``available``, ``away`` or ``busy``: which semantic colour a status wears.
 
@@ -165,8 +179,20 @@ class ConsoleState:
         return self.interactions.pop(interaction_id, None)
 
     # -- questions the screen asks ---------------------------------------------------------
+    def conference_role(self, view: InteractionView | None) -> str | None:
+        """``owner``, ``member`` or ``invited`` when I am in (or invited to) the chat's conference."""
+        if view is None:
+            return None
+        return next((p.role for p in view.participants if p.username == self.user.username), None)
+
+    def invited(self, view: InteractionView | None) -> bool:
+        """A colleague invited me into their chat: it alerts me until I pick up or decline."""
+        return view is not None and view.state == ALERTING and self.conference_role(view) == "invited"
+
     def alerting_me(self, view: InteractionView | None) -> bool:
-        return view is not None and view.state == ALERTING and view.agent == self.user.username
+        return view is not None and view.state == ALERTING and (
+            view.agent == self.user.username or self.invited(view)
+        )
 
     def newly_alerting(self, previous: InteractionView | None, view: InteractionView) -> bool:
         if not self.alerting_me(view):
@@ -177,7 +203,7 @@ class ConsoleState:
         """Mine and past the alert: it has a chat or callback window until I dismiss it."""
         return (
             view is not None
-            and view.agent == self.user.username
+            and (view.agent == self.user.username or self.conference_role(view) == "member")
             and view.state in WINDOW_STATES
             and MY_INTERACTIONS in view.queues
         )

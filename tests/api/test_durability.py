@@ -182,3 +182,53 @@ def test_acknowledged_chat_survives_kill_9_of_the_server_process(server_factory,
     assert [e["text"] for e in detail["transcript"]][-2:] == ["acknowledged before the crash", "me too"]
     server.say(alice, iid, "after the crash")
     assert visitor.wait_for_text("after the crash")["sequenceNumber"] == received
+
+
+def test_conference_members_and_pending_invitations_survive_kill_9(server_factory, seed_cache, tmp_path):
+    data_dir = tmp_path / "killed-conference"
+    seed_data_dir(data_dir, directory(), seed_cache)
+    port = free_port()
+    with server_process(data_dir, port) as http:  # SIGKILLed when the block ends
+        def sign_in(username: str, status: str | None = None) -> dict[str, str]:
+            token = http.post("/api/v1/session", json={"username": username, "password": f"{username}-pw"}).json()["token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            if status:
+                assert http.put("/api/v1/agents/me/status", json={"status": status}, headers=headers).status_code == 200
+            return headers
+
+        alice, bob, carol = sign_in("alice"), sign_in("bob", "Do Not Disturb"), sign_in("carol", "Do Not Disturb")
+        visitor = Visitor(http)
+        visitor.start()
+
+        def alerted():
+            queue = http.get("/api/v1/queues/my-interactions/interactions", headers=alice).json()
+            return queue[0]["id"] if queue else None
+
+        iid = wait_until(alerted, what="the alert")
+
+        def act(who: dict[str, str], action: str, **body: str) -> None:
+            r = http.post(f"/api/v1/interactions/{iid}/{action}", json=body or None, headers=who)
+            assert r.status_code == 200, r.text
+
+        act(alice, "pickup")
+        act(alice, "conference", agent="carol")
+        act(carol, "pickup")
+        act(alice, "conference", agent="bob")
+        assert http.post(f"/api/v1/interactions/{iid}/messages", json={"text": "Carol here"},
+                         headers=carol).status_code == 201
+        visitor.wait_for_text("Carol here")
+        received = len(visitor.events)
+
+    server = server_factory(data_dir=data_dir)
+    visitor.http = server.http
+    detail = server.interaction(alice, iid)
+    assert detail["state"] == "Connected"
+    assert [(p["username"], p["role"]) for p in detail["participants"]] == [
+        ("alice", "owner"), ("carol", "member"), ("bob", "invited")]
+    [invitation] = server.queue(bob, "my-interactions")
+    assert invitation["id"] == iid and invitation["state"] == "Alerting"
+    server.say(carol, iid, "still in the conference")
+    assert visitor.wait_for_text("still in the conference")["sequenceNumber"] == received
+    server.act(bob, iid, "pickup")
+    visitor.wait_for_text("Bob Baker has joined the conversation.")
+    assert [p["role"] for p in server.interaction(bob, iid)["participants"]] == ["owner", "member", "member"]

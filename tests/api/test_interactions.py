@@ -70,7 +70,7 @@ def test_pickup_connects_agent_and_visitor_sees_the_agent_join(server):
     detail = server.interaction(alice, iid)
     InteractionDetail.model_validate(detail)
     assert detail["state"] == "Connected" and detail["agent"] == "alice" and detail["agent_name"] == "Alice Archer"
-    assert detail["actions"] == ["hold", "transfer", "disconnect"]
+    assert detail["actions"] == ["hold", "transfer", "conference", "disconnect"]
     assert detail["queues"] == ["my-interactions", "workgroup:Sales"]
     assert [e["text"] for e in detail["transcript"]] == ["Alice Archer has joined the conversation."]
     joined = visitor.wait_for(lambda e: e["type"] == "participantStateChanged" and e["participantType"] == "Agent")
@@ -113,7 +113,7 @@ def test_hold_and_unhold_change_state_and_allowed_actions(server):
     again = post(server, alice, iid, "hold")
     assert again.status_code == 409 and error_of(again) == "interaction.action_not_allowed"
     back = server.act(alice, iid, "unhold")
-    assert back["state"] == "Connected" and back["actions"] == ["hold", "transfer", "disconnect"]
+    assert back["state"] == "Connected" and back["actions"] == ["hold", "transfer", "conference", "disconnect"]
 
 
 def test_transfer_to_workgroup_requeues_for_its_members(server):
@@ -198,7 +198,7 @@ def test_agent_typing_reaches_the_visitor(server):
 def test_unknown_action_is_404_and_changes_nothing(server):
     alice, _visitor, iid = connected_chat(server)
     before = server.interaction(alice, iid)
-    for action in ("explode", "PICKUP", "conference"):
+    for action in ("explode", "PICKUP", "barge"):
         r = post(server, alice, iid, action)
         assert r.status_code == 404 and error_of(r) == "interaction.unknown_action", action
     assert server.interaction(alice, iid) == before

@@ -94,7 +94,8 @@ def test_directory_and_workgroups_show_live_availability(server):
     server.login("bob", status="At Lunch")
     agents = {a["username"]: a for a in server.http.get("/api/v1/agents", headers=alice).json()}
     assert agents["alice"] == {"username": "alice", "name": "Alice Archer", "workgroups": ["Sales"],
-                               "status": "Available", "signed_in": True}
+                               "role": "agent", "status": "Available", "signed_in": True}
+    assert agents["sue"]["role"] == "supervisor"
     assert agents["bob"]["status"] == "At Lunch" and agents["carol"]["signed_in"] is False
     workgroups = {w["name"]: w for w in server.http.get("/api/v1/workgroups", headers=alice).json()}
     assert workgroups["Sales"] == {"name": "Sales", "chat_enabled": True, "agents_available": 1}

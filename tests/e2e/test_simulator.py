@@ -166,3 +166,46 @@ async def test_simulated_callback_requests_are_called_back_by_a_simulated_agent(
         await asyncio.wait_for(shift, timeout=10)
     assert outcomes and not [o for o in outcomes if o.startswith("error")], outcomes
     assert "handled" in outcomes or "ended" in outcomes
+
+
+async def test_a_simulated_colleague_joins_a_conference_says_hello_and_leaves(server_factory):
+    server = server_factory()  # the test directory: Alice in Sales, Carol in Support only
+    alice = server.login("alice")
+    visitor = server.visitor()
+    visitor.start(name="Vera Lindqvist")
+    iid = server.wait_for_alert(alice)["id"]
+    server.act(alice, iid, "pickup")
+    stop = asyncio.Event()
+    carol = SimAgent(server.url, "carol", "carol-pw", stop, rng=random.Random(3), pace=0.02)
+    shift = asyncio.create_task(carol.run())
+
+    async def until(predicate, what: str) -> None:
+        for _ in range(200):
+            if predicate():
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what}")
+
+    def signed_in() -> bool:
+        agents = server.http.get("/api/v1/agents", headers=alice).json()
+        return any(a["username"] == "carol" and a["signed_in"] and a["status"] == "Available" for a in agents)
+
+    def roles() -> list[str]:
+        return [p["role"] for p in server.interaction(alice, iid)["participants"]]
+
+    def heard_hello() -> bool:
+        visitor.poll()
+        return any(e["type"] == "text" and e.get("displayName") == "Carol Cho" and "Vera" in e["value"]
+                   for e in visitor.events)
+
+    try:
+        await until(signed_in, "Carol to sign in")
+        server.act(alice, iid, "conference", agent="carol")
+        await until(heard_hello, "Carol's hello")
+        assert roles() in (["owner", "member"], ["owner"])
+        await until(lambda: roles() == ["owner"], "Carol to leave the conference")
+        assert "Carol Cho has left the conversation." in visitor.texts()
+        assert server.interaction(alice, iid)["state"] == "Connected"
+    finally:
+        stop.set()
+        await asyncio.wait_for(shift, timeout=10)

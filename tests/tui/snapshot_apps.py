@@ -148,6 +148,38 @@ class CannedCallbackApp(CannedAgentApp):
     transcripts: ClassVar[dict[str, list[dict[str, Any]]]] = {CALLBACK_SCENE[0]["id"]: CALLBACK_HISTORY}
 
 
+CONFERENCE_CHAT = interaction(
+    9, "Vera Lindqvist", "Sales", "Connected", T0 + 40, mine=True, address="vera@example.com",
+    actions=["hold", "conference", "cancel_invitation", "disconnect"],
+    participants=[
+        {"username": "alicia", "name": "Alicia Adams", "role": "owner", "since": None},
+        {"username": "ben", "name": "Ben Brooks", "role": "member", "since": T0 + 70},
+        {"username": "dev", "name": "Dev Desai", "role": "invited", "since": T0 + 90},
+    ],
+)
+CONFERENCE_HISTORY = [
+    {"seq": 0, "ts": T0 + 30, "kind": "text", "sender_type": "visitor", "sender_name": "Vera Lindqvist",
+     "sender_id": "visitor", "text": "My invoice shows the wrong VAT number."},
+    system_line(1, T0 + 40, "Alicia Adams has joined the conversation."),
+    system_line(2, T0 + 60, "Alicia Adams invited Ben Brooks to a conference."),
+    system_line(3, T0 + 70, "Ben Brooks has joined the conversation."),
+    {"seq": 4, "ts": T0 + 80, "kind": "text", "sender_type": "agent", "sender_name": "Ben Brooks",
+     "sender_id": "ben", "text": "Hi Vera, I look after invoices: I can correct it now."},
+    system_line(5, T0 + 90, "Alicia Adams invited Dev Desai to a conference."),
+]
+
+
+class CannedConferenceApp(CannedAgentApp):
+    """Alicia's chat with Vera: Ben in the conference, Dev invited."""
+
+    interactions: ClassVar[list[dict[str, Any]] | None] = [CONFERENCE_CHAT]
+    transcripts: ClassVar[dict[str, list[dict[str, Any]]]] = {CONFERENCE_CHAT["id"]: CONFERENCE_HISTORY}
+
+
+def conference_app(config_dir: Path) -> CannedConferenceApp:
+    return CannedConferenceApp(config_path=config_dir / "config.toml", clock=lambda: T0 + 95)
+
+
 def agent_screen_app(config_dir: Path) -> CannedAgentApp:
     return CannedAgentApp(config_path=config_dir / "config.toml", clock=lambda: T0 + 95)
 

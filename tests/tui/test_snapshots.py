@@ -9,7 +9,13 @@ import pytest
 
 from console.tui.widgets.queue import QueueView
 from console.tui.widgets.supervisor.dashboard import WorkgroupTable
-from tests.tui.snapshot_apps import agent_screen_app, callback_screen_app, sidebar_app, supervisor_screen_app
+from tests.tui.snapshot_apps import (
+    agent_screen_app,
+    callback_screen_app,
+    conference_app,
+    sidebar_app,
+    supervisor_screen_app,
+)
 
 pytestmark = pytest.mark.tui
 
@@ -92,3 +98,14 @@ def test_faq_sidebar_with_an_answer_expanded(snap_compare, tmp_path: Path, utc):
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=search_and_expand)
+
+
+def test_chat_in_conference_names_everyone_in_it_at_80_columns(snap_compare, tmp_path: Path, utc):
+    app = conference_app(tmp_path)
+
+    async def into_the_chat(pilot) -> None:
+        await pilot.pause(0.3)
+        await pilot.press("alt+c")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=into_the_chat)

@@ -46,7 +46,7 @@ def refused(code: str, fn, *args, **kwargs) -> CallboardError:
     [
         (InteractionState.WAITING, ["pickup"], ["pickup"]),
         (InteractionState.ALERTING, ["pickup"], []),
-        (InteractionState.CONNECTED, ["hold", "transfer", "disconnect"], []),
+        (InteractionState.CONNECTED, ["hold", "transfer", "conference", "disconnect"], []),
         (InteractionState.HELD, ["unhold", "transfer", "disconnect"], []),
         (InteractionState.DISCONNECTED, ["dismiss"], []),
     ],

@@ -1,4 +1,5 @@
-"""Choose where to transfer a chat or callback: a workgroup queue or a colleague."""
+"""Choose where to transfer a chat or callback (a workgroup queue or a colleague), or whom
+to invite into a chat's conference (a colleague)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ class TransferDialog(ReportsWorkerErrors, Dialog[dict[str, str]]):
     }
     """
 
+    CHOICES: tuple[str, ...] = ("workgroup", "agent")
+    """Kinds of option (``kind:name`` ids) that answer the dialog as ``{kind: name}``."""
+
     def __init__(self, client: AgentClient, visitor: str, me: str, *, callback: bool = False) -> None:
         super().__init__()
         self._client = client
@@ -54,20 +58,66 @@ class TransferDialog(ReportsWorkerErrors, Dialog[dict[str, str]]):
             free = wg.get("agents_available", 0)
             options.append(Option(f"  {wg['name']}  [dim]({free} available)[/]", id=f"workgroup:{wg['name']}",
                                   disabled=not wg.get(self._enabled_key, True)))
-        options += [None, Option("[b]Agents[/]", disabled=True)]
+        options += [None, *self.agent_options(agents)]
+        self._show(options)
+
+    def agent_options(self, agents: list[dict], skip: frozenset[str] = frozenset()) -> list[Option]:
+        """Colleagues under a heading; those signed out are shown but cannot be chosen."""
+        options = [Option("[b]Agents[/]", disabled=True)]
         for agent in agents:
-            if agent["username"] == self._me:
+            if agent["username"] == self._me or agent["username"] in skip:
                 continue
             state = agent["status"] if agent.get("signed_in") else "signed out"
             options.append(Option(f"  {agent['name']}  [dim]({state})[/]", id=f"agent:{agent['username']}",
                                   disabled=not agent.get("signed_in")))
+        return options
+
+    def _show(self, options: list[Option | None]) -> None:
         option_list = self.query_one(OptionList)
         option_list.clear_options()
         option_list.add_options(options)
-        option_list.highlighted = 1
+        first = next((i for i, o in enumerate(options) if o is not None and not o.disabled), None)
+        option_list.highlighted = first if first is not None else 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         kind, _, name = (event.option.id or "").partition(":")
-        if kind in ("workgroup", "agent") and name:
+        if kind in self.CHOICES and name:
             self.dismiss({kind: name})
+
+
+class ConferenceDialog(TransferDialog):
+    """Signed-in colleagues to invite into a chat, and the invitations still pending.
+
+    Dismisses with ``{"agent": username}`` (invite: the body of the ``conference`` action)
+    or ``{"cancel": username}`` (withdraw a pending invitation); ``None`` when cancelled.
+    Any signed-in agent may be invited, whatever their status; those already in the chat,
+    and supervisors, are left out.
+    """
+
+    CHOICES = ("agent", "cancel")
+
+    def __init__(self, client: AgentClient, visitor: str, me: str, *, present: frozenset[str] = frozenset(),
+                 invited: frozenset[str] = frozenset()) -> None:
+        super().__init__(client, visitor, me)
+        self._present = present | invited
+        self._invited = invited
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box") as box:
+            box.border_title = f"Invite a colleague into the chat with {self._visitor}"
+            yield OptionList(Option("Loading agents…", disabled=True), id="targets")
+            yield Static("enter invite (or cancel an invitation) · escape close", classes="dialog-hint")
+
+    @work(exclusive=True, exit_on_error=False, name="load colleagues to invite")
+    async def load_targets(self) -> None:
+        agents = await self._client.agents()
+        # Supervisors step in with monitor, coach and barge; they are not invited.
+        supervisors = frozenset(a["username"] for a in agents if a.get("role") == "supervisor")
+        options: list[Option | None] = list(self.agent_options(agents, self._present | supervisors))
+        pending = [a for a in agents if a["username"] in self._invited]
+        if pending:
+            options += [None, Option("[b]Invited[/] [dim](enter cancels the invitation)[/]", disabled=True)]
+            options += [Option(f"  {a['name']}", id=f"cancel:{a['username']}") for a in pending]
+        self._show(options)
+

@@ -14,6 +14,7 @@ from console.client import AgentClient, ApiError
 from console.client.dialer import Dialer, DialResult, SimulatedDialer
 from console.tui.dialogs import (
     NO_CODE,
+    ConferenceDialog,
     ConfirmDialog,
     StatusPicker,
     TransferDialog,
@@ -40,18 +41,20 @@ from console.tui.widgets.status import AgentStatusBar
 from console.wire import InteractionView, SessionResponse, TranscriptEntry
 
 CHAT_ACTIONS = {"hold": "hold", "unhold": "unhold", "transfer": "transfer", "disconnect": "disconnect",
+                "conference": "conference",
                 "close_chat": "dismiss", "make_call": "make_call", "complete_callback": "complete",
                 "fail_callback": "fail", "retry_later": "retry_later", "transfer_callback": "transfer"}
 """Screen action -> the server action the current chat or callback must allow for it to be offered."""
 
 CALLBACK_ONLY = {"make_call", "complete_callback", "fail_callback", "retry_later", "transfer_callback"}
-CHAT_ONLY = {"hold", "unhold", "transfer", "disconnect"}
+CHAT_ONLY = {"hold", "unhold", "transfer", "disconnect", "conference"}
 
 WHAT = {
     "hold": "put the chat on hold", "unhold": "take the chat off hold", "transfer": "transfer the interaction",
     "disconnect": "end the chat", "dismiss": "close the interaction", "make_call": "record the call",
     "complete": "complete the callback", "fail": "record the failed attempt",
-    "retry_later": "retry the callback later",
+    "retry_later": "retry the callback later", "conference": "invite the colleague",
+    "decline": "decline the invitation", "cancel_invitation": "cancel the invitation",
 }
 """Server action -> what the agent was doing, for "Could not ..." messages."""
 
@@ -75,6 +78,10 @@ class AgentScreen(LiveScreen):
 
 When a chat or callback alerts you the terminal bell rings; pick it up with the key
 shown in the footer. Everything is also in the command palette (**ctrl+p**).
+
+**Conference**: in a chat, **alt+i** invites a signed-in colleague into it. An invitation
+to you alerts like a chat: pick it up to join, or decline it (**alt+z**). A member leaves
+with **alt+d**; when the owner leaves, the member there longest takes the chat over.
 
 **F6** opens desktop chat with colleagues; the top line shows your presence there
 and how many of their messages wait unread.
@@ -102,8 +109,12 @@ and how many of their messages wait unread.
                 tooltip="Transfer to a workgroup or an agent"),
         Binding("alt+t", "transfer", "Transfer", id="chat-transfer",
                 tooltip="Transfer the current chat to a workgroup or an agent"),
+        Binding("alt+i", "conference", "Conference", id="chat-conference",
+                tooltip="Invite a signed-in colleague into the current chat"),
+        Binding("alt+z", "decline_invitation", "Decline", id="conference-decline",
+                tooltip="Decline the conference invitation that is alerting you"),
         Binding("alt+d", "disconnect", "Disconnect", id="chat-disconnect",
-                tooltip="End the current chat (asks first)"),
+                tooltip="End the current chat, or leave its conference (asks first)"),
         Binding("alt+w", "close_chat", "Close", id="chat-close",
                 tooltip="Close the ended chat or callback (dismiss it)"),
         Binding("alt+n", "next_unread", "Unread", id="chat-next-unread",
@@ -168,9 +179,13 @@ and how many of their messages wait unread.
             view, previous = self.state.apply_interaction(data)
             await self._interaction_changed(view, previous)
         elif topic == "interaction" and kind == "delete":
-            self.state.remove_interaction(data["id"])
+            gone = self.state.remove_interaction(data["id"])
             self.query_one(QueueView).remove(data["id"])
-            await self.query_one(ChatTabs).close(data["id"])
+            chats = self.query_one(ChatTabs)
+            if gone is not None and chats.get(data["id"]) is not None and self.state.conference_role(gone) == "member":
+                # The chat ended (or moved) under a member: say why their window goes.
+                self.notify(f"You are no longer in the chat with {gone.remote_name}.", title="Conference")
+            await chats.close(data["id"])
         elif topic == "interaction.message":
             entry = TranscriptEntry.model_validate(data["entry"])
             self.query_one(ChatTabs).deliver(data["interaction_id"], [entry])
@@ -236,6 +251,11 @@ and how many of their messages wait unread.
                 chats.activate(view.id)
         elif chats.get(view.id) is not None:
             await chats.close(view.id)
+            if view.state in (CONNECTED, HELD):
+                # I left a conference, or handed the chat over: it goes on without me.
+                self.notify(f"The chat with {view.remote_name} goes on with {view.agent_name}.",
+                            title="Left the conference")
+                return
             if view.state == SNOOZED and view.callback is not None:
                 self.notify(f"{view.remote_name} waits in {view.workgroup}, "
                             f"{snooze_left(view.callback, self.app.clock())} ({retries_used(view.callback)}).",
@@ -247,7 +267,12 @@ and how many of their messages wait unread.
 
     def _announce_alert(self, view: InteractionView) -> None:
         key = self.key_for("pickup-alerting", "alt+a")
-        if is_callback(view):
+        if self.state.invited(view):
+            decline = self.key_for("conference-decline", "alt+z")
+            self.notify(f"{view.agent_name} invites you into the chat with {view.remote_name} · "
+                        f"{view.workgroup or 'direct'} — press {key} to join, {decline} to decline.",
+                        title="Conference invitation", severity="warning", timeout=10)
+        elif is_callback(view):
             self.notify(f"Callback request from {view.remote_name} · {view.workgroup} — press {key} to pick up.",
                         title="Callback alerting", severity="warning", timeout=10)
         else:
@@ -303,6 +328,8 @@ and how many of their messages wait unread.
             return not (action == "make_call" and window.interaction_id in self._dialing)
         if action == "pickup_alerting":
             return self.state.first_alerting() is not None
+        if action == "decline_invitation":
+            return self.state.invited(self.state.first_alerting())
         if action == "next_unread":
             return any(w.unread for w in self.query_one(ChatTabs).windows)
         if action == "switch_chat":
@@ -353,6 +380,29 @@ and how many of their messages wait unread.
         self.app.push_screen(TransferDialog(self.client, window.view.remote_name, self.state.user.username,
                                             callback=isinstance(window, CallbackWindow)), chosen)
 
+    def action_conference(self) -> None:
+        window = self.query_one(ChatTabs).active
+        if window is None:
+            return
+        interaction_id = window.interaction_id
+
+        def chosen(target: dict[str, str] | None) -> None:
+            if target and "cancel" in target:
+                self.act(interaction_id, "cancel_invitation", {"agent": target["cancel"]})
+            elif target:
+                self.act(interaction_id, "conference", target)
+
+        participants = window.view.participants
+        self.app.push_screen(ConferenceDialog(
+            self.client, window.view.remote_name, self.state.user.username,
+            present=frozenset(p.username for p in participants if p.role != "invited"),
+            invited=frozenset(p.username for p in participants if p.role == "invited"),
+        ), chosen)
+
+    def action_decline_invitation(self) -> None:
+        if self.state.invited(view := self.state.first_alerting()) and view is not None:
+            self.act(view.id, "decline")
+
     def action_transfer_callback(self) -> None:
         self.action_transfer()
 
@@ -397,17 +447,21 @@ and how many of their messages wait unread.
         window = self.query_one(ChatTabs).active
         if window is None:
             return
-        interaction_id, name = window.interaction_id, window.view.remote_name
+        view = window.view
+        interaction_id, name = window.interaction_id, view.remote_name
 
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.act(interaction_id, "disconnect")
 
-        self.app.push_screen(
-            ConfirmDialog("Disconnect", f"End the chat with {name}? The visitor will be told the chat has ended.",
-                          "Disconnect"),
-            confirmed,
-        )
+        members = [p for p in view.participants if p.role == "member" and p.username != self.state.user.username]
+        if self.state.conference_role(view) == "member":
+            question = (f"Leave the conference with {name}? The chat goes on with {view.agent_name}.", "Leave")
+        elif members:
+            question = (f"Leave the chat with {name}? {members[0].name} takes it over; the visitor stays.", "Leave")
+        else:
+            question = (f"End the chat with {name}? The visitor will be told the chat has ended.", "Disconnect")
+        self.app.push_screen(ConfirmDialog("Disconnect", *question), confirmed)
 
     def action_next_unread(self) -> None:
         chats = self.query_one(ChatTabs)
@@ -468,7 +522,8 @@ and how many of their messages wait unread.
 
     async def _act(self, interaction_id: str, action: str, body: dict[str, str] | None) -> None:
         view = await self.client.act(interaction_id, action, **(body or {}))
-        if action == "dismiss":
+        if action == "dismiss" or not view.queues:
+            # Dismissed, or a conference left or declined: it is no longer mine to see.
             self.state.remove_interaction(interaction_id)
             self.query_one(QueueView).remove(interaction_id)
             await self.query_one(ChatTabs).close(interaction_id)

@@ -95,7 +95,7 @@ class ChatTabs(Vertical):
         if is_callback(view):
             window = CallbackWindow(view, client, me=me, id=f"callback-window-{view.id}")
         else:
-            window = ChatWindow(view, client, id=f"chat-window-{view.id}")
+            window = ChatWindow(view, client, me=me, id=f"chat-window-{view.id}")
         self._windows[view.id] = window
         self._opening[view.id] = opening = asyncio.Event()
         self._sync_classes()

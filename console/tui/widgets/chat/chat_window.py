@@ -19,12 +19,12 @@ from textual.widgets import ContentSwitcher, Input, Label
 
 from console.client import AgentClient, ApiError
 from console.client.library import LibraryClient
-from console.tui.model import CONNECTED, DISCONNECTED, HELD
+from console.tui.model import CONNECTED, DISCONNECTED, HELD, conference_line
 from console.tui.network import ReportsWorkerErrors
 from console.tui.widgets.chat.transcript import Transcript
 from console.tui.widgets.faq import FaqPanel
 from console.tui.widgets.responses import ResponsesPanel
-from console.wire import MAX_MESSAGE_CHARS, InteractionView, TranscriptEntry
+from console.wire import MAX_MESSAGE_CHARS, InteractionView, TranscriptEntry, UserInfo
 
 TYPING_IDLE_SECONDS = 5.0
 """After this long without a keystroke the visitor stops seeing "agent is typing"."""
@@ -74,8 +74,10 @@ class ChatWindow(ReportsWorkerErrors, Vertical):
 ## Chat
 
 The conversation with one visitor. Times are local.
-**Enter** in the reply line sends. Actions on the chat (hold, transfer,
+**Enter** in the reply line sends. Actions on the chat (hold, transfer, conference,
 disconnect, close) are listed below and in the command palette (**ctrl+p**).
+In a conference the line under the header names everyone in the chat; each
+message shows who wrote it.
 
 **F3** opens stored **Responses** beside the transcript, **F4** the **e-FAQ**
 knowledge base; the same key again (or **escape**) takes you back to the reply.
@@ -98,6 +100,15 @@ knowledge base; the same key again (or **escape**) takes you back to the reply.
             }
             #chat-detail { color: $text-muted; padding-left: 1; }
         }
+        #chat-conference {
+            width: 100%;
+            height: auto;
+            padding: 0 1;
+            background: $panel;
+            color: $text-accent;
+            display: none;
+        }
+        &.-conference #chat-conference { display: block; }
         #typing { height: 1; padding: 0 1; color: $text-muted; text-style: italic; }
         #unfilled { height: auto; padding: 0 1; color: $warning; display: none; }
         &.-unfilled #unfilled { display: block; }
@@ -127,10 +138,13 @@ knowledge base; the same key again (or **escape**) takes you back to the reply.
     visitor_is_typing: reactive[bool] = reactive(False)
     """Whether the visitor is typing right now."""
 
-    def __init__(self, view: InteractionView, client: AgentClient, *, id: str | None = None) -> None:
+    def __init__(self, view: InteractionView, client: AgentClient, *, me: UserInfo | None = None,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self.view = view
         self.client = client
+        self.me = me.username if me is not None else None
+        """Who the console belongs to: named "you" in the conference line."""
         self.unread = 0
         self._typing_reported = False
         self._idle_timer: Timer | None = None
@@ -150,6 +164,7 @@ knowledge base; the same key again (or **escape**) takes you back to the reply.
             yield Label(self.view.remote_name, id="chat-name")
             yield Label(id="chat-state")
             yield Label(id="chat-detail")
+        yield Label("", id="chat-conference")
         with Horizontal(id="chat-body"):
             with Vertical(id="chat-main"):
                 yield Transcript(id="transcript")
@@ -179,6 +194,10 @@ knowledge base; the same key again (or **escape**) takes you back to the reply.
             # Monitoring is silent; coaching and barging in are shown to the agent.
             detail += f" · {supervisor.name} " + ("coaching you" if supervisor.mode == "coach" else "in the chat")
         self.query_one("#chat-detail", Label).update(detail)
+        # Who else is in the chat (a conference) gets a line of its own: it must stay readable at 80 columns.
+        conference = conference_line(view, self.me)
+        self.query_one("#chat-conference", Label).update(conference)
+        self.set_class(bool(conference), "-conference")
         reply = self.query_one(ChatInput)
         reply.disabled = view.state != CONNECTED
         keys = getattr(self.app, "key_hint", None)
