@@ -88,8 +88,9 @@ def test_any_body_gets_an_iwt_answer_never_an_http_error(visitor_server, call):
     key = call.split("/")[0]
 
     @FUZZ
+    # A "/" in the id makes another path, unknown: HTTP 404 is IWT's answer to that.
     @given(body=bodies, pid=st.sampled_from([real_pid]) | st.text(min_size=1, max_size=40).filter(
-        lambda p: p not in (".", "..")))
+        lambda p: "/" not in p and p not in (".", "..")))
     def check(body, pid):
         response = http.post(call.format(pid=quote(pid, safe="")), json=body)
         assert_iwt_answer(response, key)
