@@ -82,7 +82,9 @@ class ChatTabs(Vertical):
 
     def set_placeholder(self, text: str) -> None:
         self.placeholder = text
-        self.query_one("#no-chats", Static).update(text)
+        # Not there while the console closes as the screen mounts; compose shows it otherwise.
+        for label in self.query("#no-chats").results(Static):
+            label.update(text)
 
     # -- opening and closing --------------------------------------------------------------
     async def open(self, view: InteractionView, client: AgentClient, *, me: UserInfo | None = None
