@@ -271,6 +271,7 @@ class ContactCenter:
         for interaction in self.interactions.values():
             self.team.observe(interaction)
         self.supervision.load_pending_sign_outs()
+        self.supervision.load_participations()
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()

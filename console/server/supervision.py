@@ -34,6 +34,17 @@ CREATE TABLE IF NOT EXISTS pending_sign_outs (
 );
 """
 """Sign-outs waiting for the agent's last interaction: acknowledged, so they outlive a restart."""
+
+PARTICIPATIONS = """
+CREATE TABLE IF NOT EXISTS supervisor_participations (
+    interaction_id TEXT NOT NULL,
+    username TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    PRIMARY KEY (interaction_id, username)
+);
+"""
+"""Who monitors, coaches or barged into which chat: a barge the visitor saw announced
+must still be one after a restart, and a coach still reaches the agent."""
 MODES = (MONITOR, COACH, BARGE)
 PRIORITY_RANGE = (-100, 100)
 
@@ -44,6 +55,7 @@ class Supervision:
     def __init__(self, center: ContactCenter) -> None:
         self.center = center
         center.store.add_schema(PENDING_SIGN_OUTS)
+        center.store.add_schema(PARTICIPATIONS)
 
     # -- who may do what ----------------------------------------------------------------
     @staticmethod
@@ -184,6 +196,10 @@ class Supervision:
             )
         participants[actor.username] = mode
         center = self.center
+        center.store.execute(
+            "INSERT OR REPLACE INTO supervisor_participations(interaction_id, username, mode) VALUES (?, ?, ?)",
+            (interaction.id, actor.username, mode),
+        )
         if mode == BARGE:
             if center.visitors:
                 center.visitors.on_agent_joined(interaction, actor.username, actor.name)
@@ -200,6 +216,8 @@ class Supervision:
             raise CallboardError("supervisor.not_participating", "You are not monitoring this interaction.")
         if not participants:
             self.center.participants.pop(interaction.id, None)
+        self.center.store.execute("DELETE FROM supervisor_participations WHERE interaction_id = ? AND username = ?",
+                                  (interaction.id, actor.username))
         if mode == BARGE and interaction.is_active:
             if self.center.visitors:
                 self.center.visitors.on_agent_left(interaction, actor.username, actor.name)
@@ -227,11 +245,26 @@ class Supervision:
     def ended(self, interaction: Interaction) -> None:
         """The chat ended or left its agent: every supervisor's participation ends with it."""
         participants = self.center.participants.pop(interaction.id, None)
+        self.center.store.execute("DELETE FROM supervisor_participations WHERE interaction_id = ?", (interaction.id,))
         if participants and interaction.is_active and self.center.visitors:
             for username, mode in participants.items():
                 supervisor = self.center.agents.get(username)
                 if mode == BARGE and supervisor is not None:
                     self.center.visitors.on_agent_left(interaction, username, supervisor.name)
+
+    def load_participations(self) -> None:
+        """After a restart: supervisors are back in the chats they followed, as they were."""
+        center = self.center
+        for interaction_id, username, mode in center.store.rows(
+            "SELECT interaction_id, username, mode FROM supervisor_participations"
+        ):
+            interaction = center.interactions.get(interaction_id)
+            if (interaction is None or username not in center.agents or mode not in MODES
+                    or interaction.state not in (InteractionState.CONNECTED, InteractionState.HELD)):
+                center.store.execute("DELETE FROM supervisor_participations WHERE interaction_id = ?"
+                                     " AND username = ?", (interaction_id, username))
+                continue
+            center.participants.setdefault(interaction_id, {})[username] = mode
 
     def visible_to_agent(self, interaction: Interaction) -> list[dict[str, str]]:
         """Who coaches or barged in, as the agent sees it (never who only monitors)."""

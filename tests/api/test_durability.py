@@ -142,6 +142,31 @@ def test_a_pending_sign_out_survives_a_restart_and_a_cancelled_one_does_not(serv
     assert server.http.get("/api/v1/session", headers=bob).status_code == 200
 
 
+def test_a_supervisor_barged_in_is_still_in_the_chat_after_a_restart_until_they_leave(server_factory):
+    server = server_factory()
+    sue, alice = server.login("sue"), server.login("alice", "Available")
+    visitor = server.visitor()
+    visitor.start()
+    chat = server.act(alice, server.wait_for_alert(alice)["id"], "pickup")
+    r = server.http.post(f"/api/v1/supervisor/interactions/{chat['id']}/join", json={"mode": "barge"}, headers=sue)
+    assert r.status_code == 200
+
+    server = restart(server_factory, server)
+    visitor.http = server.http
+    assert server.interaction(alice, chat["id"])["supervisors"] == [
+        {"username": "sue", "name": "Sue Sommer", "mode": "barge"}]
+    r = server.http.post(f"/api/v1/supervisor/interactions/{chat['id']}/messages",
+                         json={"text": "Still here to help."}, headers=sue)
+    assert r.status_code == 201
+    assert visitor.wait_for_text("Still here to help.")["displayName"] == "Sue Sommer"
+    assert server.http.post(f"/api/v1/supervisor/interactions/{chat['id']}/leave", headers=sue).status_code == 200
+
+    server = restart(server_factory, server)
+    assert server.interaction(alice, chat["id"])["supervisors"] == []
+    r = server.http.post(f"/api/v1/supervisor/interactions/{chat['id']}/messages", json={"text": "x"}, headers=sue)
+    assert r.status_code == 409
+
+
 def test_event_stream_after_a_restart_resyncs(server_factory):
     server = server_factory()
     alice = server.login("alice")
