@@ -117,7 +117,8 @@ and how many of their messages wait unread.
                 tooltip="End the current chat, or leave its conference (asks first)"),
         Binding("alt+w", "close_chat", "Close", id="chat-close",
                 tooltip="Close the ended chat or callback (dismiss it)"),
-        Binding("alt+n", "next_unread", "Unread", id="chat-next-unread",
+        # Not in the footer: the chat tabs count unread messages; help and the palette list it.
+        Binding("alt+n", "next_unread", "Unread", id="chat-next-unread", show=False,
                 tooltip="Jump to the next chat with unread messages"),
         Binding("alt+q", "focus_queues", "Queues", id="focus-queues", show=False,
                 tooltip="Move to the queue list"),
