@@ -30,10 +30,13 @@ sys.path.insert(0, str(ROOT))
 
 from console.client.dialer import SimulatedDialer  # noqa: E402
 from console.server import (  # noqa: E402
+    conference,
     contact_center,
     events,
+    idle_visitors,
     queue_statistics,
     supervision,
+    visitor_limits,
     web_callbacks,
     web_chats,
 )
@@ -45,7 +48,9 @@ from console.server import desktop_chat  # noqa: E402  (its clock is scripted in
 from console.tui.app import CallboardApp  # noqa: E402
 from console.tui.screens import AgentScreen, SupervisorScreen  # noqa: E402
 from console.tui.widgets.callback import CallbackWindow  # noqa: E402
+from console.tui.dialogs import ConferenceDialog  # noqa: E402
 from console.tui.widgets.chat import ChatTabs  # noqa: E402
+from console.tui.widgets.chat.transcript import ChatEntry  # noqa: E402
 from console.tui.widgets.desktop_chat import DeskConversationTabs  # noqa: E402
 from console.tui.widgets.faq import FaqPanel  # noqa: E402
 from console.tui.widgets.responses import ResponsesPanel  # noqa: E402
@@ -89,7 +94,8 @@ class ScriptedTime:
 def script_server_time(clock: ScriptedClock) -> None:
     # The server reads the wall clock through its modules' ``time`` import; pointing those
     # at the scripted clock makes transcript times and state changes reproducible.
-    for module in (contact_center, events, web_chats, web_callbacks, queue_statistics, supervision):
+    for module in (contact_center, conference, events, web_chats, web_callbacks, queue_statistics, supervision,
+                   idle_visitors, visitor_limits):
         module.time = ScriptedTime(clock)  # type: ignore[attr-defined]
 
 
@@ -245,6 +251,44 @@ async def desktop_chat_scene(pilot, app: CallboardApp, http: httpx.AsyncClient, 
     await pilot.pause(0.2)
 
 
+async def conference_scene(pilot, app: CallboardApp, http: httpx.AsyncClient, clock: ScriptedClock) -> None:
+    """Alicia invites Dev into Priya's chat; Dev joins and answers."""
+    chats = app.screen.query_one(ChatTabs)
+    window = next(w for w in chats.windows if w.view.remote_name == "Priya Raman")
+    chats.activate(window.interaction_id)
+    dev = await colleague(http, "dev")
+    clock.advance(15)
+    await pilot.press("alt+c", "alt+i")
+    dialog = await wait_for(pilot, lambda: isinstance(app.screen, ConferenceDialog) and app.screen,
+                            "the Conference dialog")
+    targets = dialog.query_one("#targets")
+
+    def options() -> list[str | None]:
+        return [targets.get_option_at_index(i).id for i in range(targets.option_count)]
+
+    await wait_for(pilot, lambda: "agent:dev" in options(), "Dev in the dialog")
+    targets.highlighted = options().index("agent:dev")
+    await pilot.press("enter")
+    invitation = None
+    for _ in range(100):
+        mine = (await http.get("/api/v1/queues/my-interactions/interactions", headers=dev)).json()
+        invitation = next((i for i in mine if i["state"] == "Alerting"), None)
+        if invitation:
+            break
+        await pilot.pause(0.05)
+    assert invitation is not None, "Dev was not invited"
+    clock.advance(9)
+    (await http.post(f"/api/v1/interactions/{invitation['id']}/pickup", headers=dev)).raise_for_status()
+    clock.advance(14)
+    text = "Hi Priya, Dev from the firmware team. Hold the power button for 10 seconds: it starts recovery."
+    (await http.post(f"/api/v1/interactions/{invitation['id']}/messages", json={"text": text},
+                     headers=dev)).raise_for_status()
+    await wait_for(pilot, lambda: any(e.entry.text == text for e in window.query(ChatEntry)), "Dev's message")
+    await settle(pilot)
+    app.clear_notifications()
+    await pilot.pause(0.2)
+
+
 async def export(out: Path, data_dir: Path) -> list[str]:
     clock = ScriptedClock(START)
     script_server_time(clock)
@@ -354,6 +398,10 @@ async def export(out: Path, data_dir: Path) -> list[str]:
                 await settle(pilot)
                 shoot(app, "agent-responses.svg")
                 await pilot.press("f3")  # closes it again
+
+                # Priya's gadget needs the firmware expert: Alicia brings Dev into the chat.
+                await conference_scene(pilot, app, http, clock)
+                shoot(app, "agent-conference.svg")
 
                 # Callbacks: Dana could not be reached and sleeps in Sales; Alicia calls Cal.
                 await vera.typing(False)
