@@ -10,14 +10,14 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Label
 
 from console.client import AgentClient
 from console.client.dialer import DialResult
-from console.tui.model import DISCONNECTED, SNOOZED, format_clock_time, outcome_text
+from console.tui.model import DISCONNECTED, format_clock_time, outcome_text
 from console.tui.network import ReportsWorkerErrors
+from console.tui.widgets.interaction_header import InteractionHeader
 from console.wire import InteractionView, TranscriptEntry, UserInfo
 
 OUTCOMES = ("success", "failure", "cancelled")
@@ -141,20 +141,6 @@ The keys are listed below and in the command palette (**ctrl+p**).
     DEFAULT_CSS = """
     CallbackWindow {
         height: 1fr;
-        #callback-header {
-            height: 1;
-            padding: 0 1;
-            background: $panel;
-            #callback-name { text-style: bold; padding-right: 1; }
-            #callback-state {
-                padding: 0 1;
-                color: $background;
-                background: $status-available;
-                &.-snoozed { background: $snoozed; }
-                &.-disconnected { background: $disconnected; }
-            }
-            #callback-detail { color: $text-muted; padding-left: 1; }
-        }
         #callback-body {
             height: 1fr;
             background: $surface;
@@ -195,10 +181,7 @@ The keys are listed below and in the command palette (**ctrl+p**).
         return username or "unknown agent"
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="callback-header"):
-            yield Label(f"☎ {self.view.remote_name}", id="callback-name")
-            yield Label(id="callback-state")
-            yield Label(id="callback-detail")
+        yield InteractionHeader(f"☎ {self.view.remote_name}", prefix="callback", id="callback-header")
         with VerticalScroll(id="callback-body", can_focus=True):
             yield CallbackSummary(self, id="callback-summary")
 
@@ -211,11 +194,7 @@ The keys are listed below and in the command palette (**ctrl+p**).
         self.view = view
         if not self.is_mounted:
             return  # on_mount shows it
-        state = self.query_one("#callback-state", Label)
-        state.update(view.state)
-        state.set_class(view.state == SNOOZED, "-snoozed")
-        state.set_class(view.state == DISCONNECTED, "-disconnected")
-        self.query_one("#callback-detail", Label).update(f"{view.workgroup or 'no workgroup'} · #{view.id}")
+        self.query_one(InteractionHeader).show(view.state, f"{view.workgroup or 'no workgroup'} · #{view.id}")
         self._redraw()
 
     def add_entries(self, entries: Iterable[TranscriptEntry]) -> list[TranscriptEntry]:

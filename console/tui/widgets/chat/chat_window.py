@@ -23,6 +23,7 @@ from console.tui.model import CONNECTED, DISCONNECTED, HELD, conference_line
 from console.tui.network import ReportsWorkerErrors
 from console.tui.widgets.chat.transcript import Transcript
 from console.tui.widgets.faq import FaqPanel
+from console.tui.widgets.interaction_header import InteractionHeader
 from console.tui.widgets.responses import ResponsesPanel
 from console.wire import MAX_MESSAGE_CHARS, InteractionView, TranscriptEntry, UserInfo
 
@@ -86,20 +87,6 @@ knowledge base; the same key again (or **escape**) takes you back to the reply.
     DEFAULT_CSS = """
     ChatWindow {
         height: 1fr;
-        #chat-header {
-            height: 1;
-            padding: 0 1;
-            background: $panel;
-            #chat-name { text-style: bold; padding-right: 1; }
-            #chat-state {
-                padding: 0 1;
-                color: $background;
-                background: $status-available;
-                &.-held { background: $held; }
-                &.-disconnected { background: $disconnected; }
-            }
-            #chat-detail { color: $text-muted; padding-left: 1; }
-        }
         #chat-conference {
             width: 100%;
             height: auto;
@@ -160,10 +147,7 @@ knowledge base; the same key again (or **escape**) takes you back to the reply.
         return self.view.id
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="chat-header"):
-            yield Label(self.view.remote_name, id="chat-name")
-            yield Label(id="chat-state")
-            yield Label(id="chat-detail")
+        yield InteractionHeader(self.view.remote_name, prefix="chat", id="chat-header")
         yield Label("", id="chat-conference")
         with Horizontal(id="chat-body"):
             with Vertical(id="chat-main"):
@@ -185,15 +169,11 @@ knowledge base; the same key again (or **escape**) takes you back to the reply.
         self.view = view
         if not self.is_mounted:
             return  # on_mount shows it
-        state = self.query_one("#chat-state", Label)
-        state.update(view.state)
-        state.set_class(view.state == HELD, "-held")
-        state.set_class(view.state == DISCONNECTED, "-disconnected")
         detail = f"{view.workgroup} · #{view.id}" + (f" · {view.remote_address}" if view.remote_address else "")
         for supervisor in view.supervisors:
             # Monitoring is silent; coaching and barging in are shown to the agent.
             detail += f" · {supervisor.name} " + ("coaching you" if supervisor.mode == "coach" else "in the chat")
-        self.query_one("#chat-detail", Label).update(detail)
+        self.query_one(InteractionHeader).show(view.state, detail)
         # Who else is in the chat (a conference) gets a line of its own: it must stay readable at 80 columns.
         conference = conference_line(view, self.me)
         self.query_one("#chat-conference", Label).update(conference)
@@ -276,8 +256,7 @@ knowledge base; the same key again (or **escape**) takes you back to the reply.
         # The server clears the agent's typing state when a message arrives.
         self._typing_reported = False
         self._stop_typing_timer()
-        if reply.value.startswith(text):
-            reply.value = reply.value[len(text):]
+        reply.value = reply.value.removeprefix(text)
         self.add_entries([entry])
 
     @on(Input.Changed, "#chat-input")
@@ -366,7 +345,7 @@ knowledge base; the same key again (or **escape**) takes you back to the reply.
 
     @on(ResponsesPanel.Leave)
     @on(FaqPanel.Leave)
-    def _leave_sidebar(self, event) -> None:  # noqa: ANN001 - either panel's message
+    def _leave_sidebar(self, event) -> None:
         event.stop()
         if self.has_class("-narrow"):
             self.close_sidebar()  # it hides the transcript: close it
