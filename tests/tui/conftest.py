@@ -19,6 +19,7 @@ import pytest
 from textual.pilot import Pilot
 
 from console.server.directory import demo_data, load_directory
+from console.server.library_demo import load_demo_libraries
 from console.server.runner import ServerThread
 from console.server.store import SqliteStore
 from console.tui.app import CallboardApp
@@ -42,6 +43,24 @@ def demo_server(data_dir: Path) -> Iterator[ServerThread]:
     server = ServerThread(data_dir).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def library_server(tmp_path: Path) -> Iterator[ServerThread]:
+    """The demo directory with the demo's response libraries and e-FAQ."""
+    data_dir = seed_demo(tmp_path / "data")
+    store = SqliteStore(data_dir / "callboard.sqlite3")
+    load_demo_libraries(store)
+    store.close()
+    server = ServerThread(data_dir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def library_http(library_server: ServerThread) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=library_server.url, timeout=10) as client:
+        yield client
 
 
 @pytest.fixture

@@ -10,10 +10,8 @@ from console.tui.dialogs.faq_databases import FaqDatabasePicker
 from console.tui.screens import AgentScreen
 from console.tui.widgets.faq import FaqPanel, FaqResults
 from tests.tui.conftest import wait_for
-from tests.tui.test_response_sidebar import (  # noqa: F401 - fixtures
+from tests.tui.library_scenes import (
     app_for,
-    http,
-    library_server,
     reply,
     signed_in_with_chat,
     start_visitor,
@@ -29,8 +27,8 @@ def option_texts(results: FaqResults) -> list[str]:
     return [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
 
 
-async def test_agent_reads_an_answer_and_inserts_the_question_or_both(library_server, http, config_file):
-    vera = await start_visitor(http, "Vera Lindqvist")
+async def test_agent_reads_an_answer_and_inserts_the_question_or_both(library_server, library_http, config_file):
+    vera = await start_visitor(library_http, "Vera Lindqvist")
     app = app_for(library_server, config_file)
     async with app.run_test(size=(100, 32), notifications=True) as pilot:
         window = await signed_in_with_chat(pilot, app)
@@ -68,8 +66,8 @@ async def test_agent_reads_an_answer_and_inserts_the_question_or_both(library_se
         await wait_for(pilot, lambda: app.clipboard == f"{CHARGED_TWICE}\n\n{entry.answer}", what="the clipboard")
 
 
-async def test_agent_picks_the_databases_to_search_and_the_choice_is_remembered(library_server, http, config_file):
-    await start_visitor(http, "Vera Lindqvist")
+async def test_agent_picks_the_databases_to_search_and_the_choice_is_remembered(library_server, library_http, config_file):
+    await start_visitor(library_http, "Vera Lindqvist")
     app = app_for(library_server, config_file)
     async with app.run_test(size=(100, 32), notifications=True) as pilot:
         window = await signed_in_with_chat(pilot, app)

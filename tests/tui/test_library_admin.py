@@ -11,7 +11,6 @@ from console.tui.dialogs.response_editor import ResponseEditor
 from console.tui.screens import AgentScreen, SupervisorScreen
 from console.tui.screens.library_admin import LibraryAdminScreen
 from tests.tui.conftest import wait_for
-from tests.tui.test_response_sidebar import http, library_server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.tui
 
@@ -31,7 +30,7 @@ def find_node(tree: Tree, kind: str, predicate):
     return None
 
 
-async def test_supervisor_adds_edits_and_deletes_system_responses_and_faq_entries(library_server, http, config_file):
+async def test_supervisor_adds_edits_and_deletes_system_responses_and_faq_entries(library_server, library_http, config_file):
     app = CallboardApp(server_url=library_server.url, username="sam", password="demo", config_path=config_file)
     async with app.run_test(size=(100, 32), notifications=True) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, SupervisorScreen), what="the supervisor screen")
@@ -52,10 +51,10 @@ async def test_supervisor_adds_edits_and_deletes_system_responses_and_faq_entrie
         editor.query_one("#response-text", TextArea).text = "Until 30 April every gadget ships free, {{visitor.first_name}}."
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is admin, what="the editor to close")
-        found = (await api(http, "GET", "/responses/search", params={"q": "spring promotion"})).json()
+        found = (await api(library_http, "GET", "/responses/search", params={"q": "spring promotion"})).json()
         assert [(r["title"], r["library_id"]) for r in found] == [("Spring promotion", sales.data[1])]
         # Agents of Sales see it at once.
-        assert (await api(http, "GET", "/responses/search", "alicia", params={"q": "spring"})).json()[0]["id"] == \
+        assert (await api(library_http, "GET", "/responses/search", "alicia", params={"q": "spring"})).json()[0]["id"] == \
             found[0]["id"]
 
         await wait_for(pilot, lambda: found[0]["id"] in admin.responses, what="the reloaded tree")
@@ -68,7 +67,7 @@ async def test_supervisor_adds_edits_and_deletes_system_responses_and_faq_entrie
         title.value = "Spring promotion 2026"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is admin, what="the editor to close")
-        assert (await api(http, "GET", f"/responses/{found[0]['id']}")).json()["title"] == "Spring promotion 2026"
+        assert (await api(library_http, "GET", f"/responses/{found[0]['id']}")).json()["title"] == "Spring promotion 2026"
 
         await wait_for(pilot, lambda: admin.responses[found[0]["id"]].title == "Spring promotion 2026",
                        what="the reloaded tree")
@@ -77,7 +76,7 @@ async def test_supervisor_adds_edits_and_deletes_system_responses_and_faq_entrie
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ConfirmDialog", what="the confirmation")
         await pilot.press("y")
         await wait_for(pilot, lambda: found[0]["id"] not in admin.responses, what="the response to go")
-        assert (await api(http, "GET", f"/responses/{found[0]['id']}")).status_code == 404
+        assert (await api(library_http, "GET", f"/responses/{found[0]['id']}")).status_code == 404
 
         # The e-FAQ tab.
         await pilot.press("right_square_bracket")
@@ -89,11 +88,11 @@ async def test_supervisor_adds_edits_and_deletes_system_responses_and_faq_entrie
         editor.query_one("#faq-answer", TextArea).text = "Yes: orders over $500 can be paid in three instalments."
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is admin, what="the editor to close")
-        entries = (await api(http, "GET", "/faq/search", "alicia", params={"q": "instalments"})).json()
+        entries = (await api(library_http, "GET", "/faq/search", "alicia", params={"q": "instalments"})).json()
         assert entries[0]["question"] == "Can I pay in instalments?"
 
 
-async def test_agents_have_no_library_screen(library_server, http, config_file):
+async def test_agents_have_no_library_screen(library_server, library_http, config_file):
     app = CallboardApp(server_url=library_server.url, username="alicia", password="demo", config_path=config_file)
     async with app.run_test(size=(100, 32)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, AgentScreen), what="the agent screen")

@@ -2,93 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 from textual.widgets import Input
 
-from console.server.library_demo import load_demo_libraries
-from console.server.runner import ServerThread
-from console.server.store import SqliteStore
-from console.tui.app import CallboardApp
 from console.tui.dialogs.response_editor import ResponseEditor
 from console.tui.screens import AgentScreen
-from console.tui.widgets.chat import ChatTabs, ChatWindow, Transcript
-from console.tui.widgets.responses import ResponseResults, ResponsesPanel, ResponseTreeView
-from tests.tui.conftest import WebVisitor, seed_demo, toasts, wait_for
+from console.tui.widgets.chat import Transcript
+from console.tui.widgets.responses import (
+    ResponseResults,
+    ResponsesPanel,
+    ResponseTreeView,
+)
+from tests.tui.conftest import toasts, wait_for
+from tests.tui.library_scenes import (
+    app_for,
+    reply,
+    signed_in_with_chat,
+    start_visitor,
+    visitor_gets,
+)
 
 pytestmark = pytest.mark.tui
 
 SPEC_SHEET = Path(__file__).resolve().parents[2] / "console" / "server" / "demo" / "files" / "gadget-g2-spec-sheet.pdf"
 
 
-@pytest.fixture
-def library_server(tmp_path: Path) -> Iterator[ServerThread]:
-    """The demo directory with the demo's response libraries and e-FAQ."""
-    data_dir = seed_demo(tmp_path / "data")
-    store = SqliteStore(data_dir / "callboard.sqlite3")
-    load_demo_libraries(store)
-    store.close()
-    server = ServerThread(data_dir).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-async def http(library_server: ServerThread):
-    async with httpx.AsyncClient(base_url=library_server.url, timeout=10) as client:
-        yield client
-
-
-async def start_visitor(http: httpx.AsyncClient, name: str, **extra: Any) -> WebVisitor:
-    visitor = WebVisitor(http, name)
-    chat = await visitor._call("/chat/start", {
-        "participant": {"name": name, "credentials": None}, "target": "Sales", "targetType": "Workgroup",
-        "language": "en-US", **extra,
-    })
-    visitor.pid = chat["participantID"]
-    return visitor
-
-
-async def signed_in_with_chat(pilot, app: CallboardApp) -> ChatWindow:
-    """Waits for the agent screen and the alert, picks the chat up; returns its window."""
-    await wait_for(pilot, lambda: isinstance(app.screen, AgentScreen), what="the agent screen")
-    await wait_for(pilot, lambda: app.screen.state.first_alerting() is not None, what="the alert")
-    await pilot.press("alt+a")
-    chats = app.screen.query_one(ChatTabs)
-    window = await wait_for(pilot, lambda: chats.active, what="the chat window")
-    await wait_for(pilot, lambda: window.view.state == "Connected", what="the connected chat")
-    return window
-
-
-async def visitor_gets(pilot, visitor: WebVisitor, predicate, what: str) -> dict[str, Any]:
-    found: list[dict[str, Any]] = []
-
-    async def check() -> bool:
-        await visitor.poll()
-        found[:] = [e for e in visitor.events if predicate(e)]
-        return bool(found)
-
-    for _ in range(100):
-        if await check():
-            return found[-1]
-        await pilot.pause(0.05)
-    pytest.fail(f"the visitor never received {what}")
-
-
-def reply(window: ChatWindow) -> Input:
-    return window.query_one("#chat-input", Input)
-
-
-def app_for(server: ServerThread, config_file: Path) -> CallboardApp:
-    return CallboardApp(server_url=server.url, username="alicia", password="demo", config_path=config_file)
-
-
-async def test_agent_searches_inserts_edits_and_sends_a_response(library_server, http, config_file):
-    vera = await start_visitor(http, "Vera Lindqvist")
+async def test_agent_searches_inserts_edits_and_sends_a_response(library_server, library_http, config_file):
+    vera = await start_visitor(library_http, "Vera Lindqvist")
     app = app_for(library_server, config_file)
     async with app.run_test(size=(100, 32), notifications=True) as pilot:
         window = await signed_in_with_chat(pilot, app)
@@ -114,8 +56,8 @@ async def test_agent_searches_inserts_edits_and_sends_a_response(library_server,
         assert message["value"].endswith("at checkout. Shall I prepare a quote?")
 
 
-async def test_links_and_files_reach_the_visitor_from_the_sidebar(library_server, http, config_file):
-    vera = await start_visitor(http, "Vera Lindqvist")
+async def test_links_and_files_reach_the_visitor_from_the_sidebar(library_server, library_http, config_file):
+    vera = await start_visitor(library_http, "Vera Lindqvist")
     app = app_for(library_server, config_file)
     async with app.run_test(size=(100, 32), notifications=True) as pilot:
         window = await signed_in_with_chat(pilot, app)
@@ -133,7 +75,7 @@ async def test_links_and_files_reach_the_visitor_from_the_sidebar(library_server
         await pilot.press("down", "s")
         file = await visitor_gets(pilot, vera, lambda e: e.get("type") == "file", "the file")
         assert file["conversationSequenceNumber"] == url["conversationSequenceNumber"] + 1
-        download = await http.get(file["value"])
+        download = await library_http.get(file["value"])
         assert download.status_code == 200 and download.content == SPEC_SHEET.read_bytes()
 
         transcript = window.query_one(Transcript)
@@ -142,9 +84,9 @@ async def test_links_and_files_reach_the_visitor_from_the_sidebar(library_server
 
 
 async def test_shortcuts_expand_in_the_reply_and_unfilled_placeholders_hold_the_message_back(
-    library_server, http, config_file
+    library_server, library_http, config_file
 ):
-    vera = await start_visitor(http, "Vera Lindqvist", attributes={"customer": "returning"})
+    vera = await start_visitor(library_http, "Vera Lindqvist", attributes={"customer": "returning"})
     app = app_for(library_server, config_file)
     async with app.run_test(size=(100, 32), notifications=True) as pilot:
         window = await signed_in_with_chat(pilot, app)
@@ -185,8 +127,8 @@ async def test_shortcuts_expand_in_the_reply_and_unfilled_placeholders_hold_the_
         assert reply(window).value == "/nosuchcode"
 
 
-async def test_agent_keeps_favorites_and_my_responses_from_the_sidebar(library_server, http, config_file):
-    await start_visitor(http, "Vera Lindqvist")
+async def test_agent_keeps_favorites_and_my_responses_from_the_sidebar(library_server, library_http, config_file):
+    await start_visitor(library_http, "Vera Lindqvist")
     app = app_for(library_server, config_file)
     async with app.run_test(size=(100, 32), notifications=True) as pilot:
         window = await signed_in_with_chat(pilot, app)
@@ -227,8 +169,8 @@ async def test_agent_keeps_favorites_and_my_responses_from_the_sidebar(library_s
                        what="the response to go")
 
 
-async def test_sidebar_fits_beside_the_chat_at_80_columns_and_closes_with_its_key(library_server, http, config_file):
-    await start_visitor(http, "Vera Lindqvist")
+async def test_sidebar_fits_beside_the_chat_at_80_columns_and_closes_with_its_key(library_server, library_http, config_file):
+    await start_visitor(library_http, "Vera Lindqvist")
     app = app_for(library_server, config_file)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         window = await signed_in_with_chat(pilot, app)
