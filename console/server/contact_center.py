@@ -212,6 +212,8 @@ class ContactCenter:
         self._ticker: asyncio.Task | None = None
         self.visitors: VisitorChannel | None = None
         self.admission: Callable[[VisitorRequest, InteractionType], None] | None = None
+        self.interaction_observers: list[Callable[[Interaction], None]] = []
+        """Told of every interaction as loaded and after every change (the visitor limits count them)."""
         """Asked before a visitor's request becomes an interaction; refuses it by raising
         (the visitor limits: too many from one address, server or queue full)."""
 
@@ -264,6 +266,8 @@ class ContactCenter:
             self.interactions[interaction.id] = interaction
             self.queue_order.update(interaction)
             self.assignments.update(interaction)
+            for observe in self.interaction_observers:
+                observe(interaction)
             self.transcript_next[interaction.id] = lengths.get(interaction.id, 0)
         for record in self.store.recently_ended(HANDLE_TIME_SAMPLES * 4):
             self._record_handle_time(Interaction.from_record(record))
@@ -636,6 +640,8 @@ class ContactCenter:
             interaction.to_record(),
         )
         self.queue_order.update(interaction)
+        for observe in self.interaction_observers:
+            observe(interaction)
         for username in self.assignments.update(interaction):
             if (agent := self.agents.get(username)) is not None:
                 self.agent_changed(agent)

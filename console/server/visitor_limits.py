@@ -16,21 +16,21 @@ IWT's defaults:
 Only new interactions are limited (chat ``start``, ``callback/create``); a visitor already
 in a chat keeps polling and writing. A refused request creates nothing: the check runs
 before the interaction gets its id. Active means not yet ended: waiting, alerting,
-connected, held or snoozed. The counts come from the contact center's live interactions,
-which are rebuilt from the store at start, so a restart forgets only the burst windows.
+connected, held or snoozed. The counts follow every change of the contact center's
+interactions, which are rebuilt from the store at start, so a restart forgets only the
+burst windows.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import time
-from collections import deque
-from collections.abc import Iterable
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
 from console.core.errors import CallboardError
-from console.core.interactions import InteractionState, InteractionType
+from console.core.interactions import Interaction, InteractionState, InteractionType
 from console.server.contact_center import ContactCenter, VisitorRequest
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -144,20 +144,47 @@ class Load:
 UNANSWERED = (InteractionState.WAITING, InteractionState.ALERTING, InteractionState.SNOOZED)
 
 
-def count_load(interactions: Iterable, address: str, workgroup: str) -> Load:
-    """One pass over the live interactions; ended ones do not count."""
-    load = Load()
-    for interaction in interactions:
-        if not interaction.is_active:
-            continue
-        load.active += 1
-        if address and interaction.visitor_ip == address:
-            load.from_address += 1
-        if workgroup and interaction.workgroup == workgroup:
-            load.queue_active += 1
-            if interaction.state in UNANSWERED:
-                load.queue_waiting += 1
-    return load
+class LoadCounts:
+    """Active interactions on the server, per visitor address and per workgroup queue.
+
+    Kept current from every change of an interaction (``observe``), so admitting a new one
+    costs the same with 20 or 20,000 in the queues.
+    """
+
+    def __init__(self) -> None:
+        self._counted: dict[str, tuple[str, str, bool]] = {}
+        """Interaction id -> (address, workgroup, unanswered) of each active one, as counted."""
+        self.active = 0
+        self._from_address: Counter[str] = Counter()
+        self._queue_active: Counter[str] = Counter()
+        self._queue_waiting: Counter[str] = Counter()
+
+    def observe(self, interaction: Interaction) -> None:
+        """The interaction was created, changed or ended: count it as it is now."""
+        old = self._counted.pop(interaction.id, None)
+        if old is not None:
+            self._count(*old, -1)
+        if interaction.is_active:
+            new = (interaction.visitor_ip, interaction.workgroup, interaction.state in UNANSWERED)
+            self._counted[interaction.id] = new
+            self._count(*new, 1)
+
+    def _count(self, address: str, workgroup: str, unanswered: bool, step: int) -> None:
+        self.active += step
+        if address:
+            self._from_address[address] += step
+        if workgroup:
+            self._queue_active[workgroup] += step
+            if unanswered:
+                self._queue_waiting[workgroup] += step
+
+    def load(self, address: str, workgroup: str) -> Load:
+        return Load(
+            active=self.active,
+            from_address=self._from_address[address] if address else 0,
+            queue_waiting=self._queue_waiting[workgroup] if workgroup else 0,
+            queue_active=self._queue_active[workgroup] if workgroup else 0,
+        )
 
 
 def refusal(settings: VisitorLimitSettings, load: Load, recent: int, workgroup: str,
@@ -193,7 +220,9 @@ class VisitorLimits:
         self.settings = settings
         self._recent: dict[str, deque[float]] = {}
         """Per address, when its latest interactions were admitted (within the burst window)."""
+        self.counts = LoadCounts()
         center.admission = self.admit
+        center.interaction_observers.append(self.counts.observe)
 
     def _window(self, address: str, now: float) -> deque[float]:
         times = self._recent.get(address)
@@ -210,7 +239,7 @@ class VisitorLimits:
         address = request.address
         workgroup = "" if request.target_type.lower() == "user" else request.target
         trusted = not address or self.settings.trusted(address)
-        load = count_load(self.center.interactions.values(), address, workgroup)
+        load = self.counts.load(address, workgroup)
         recent = self._window(address, now)
         error = refusal(self.settings, load, len(recent), workgroup, trusted)
         if error is not None:

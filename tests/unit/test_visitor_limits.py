@@ -6,8 +6,16 @@ import pytest
 
 from console.core.interactions import Interaction, InteractionState, InteractionType
 from console.server.visitor_limits import (
-    ADDRESS_LIMIT, BURST_LIMIT, QUEUE_LIMIT, SERVER_LIMIT, Load, QueueCaps, VisitorLimitSettings,
-    count_load, refusal, visitor_limit_settings,
+    ADDRESS_LIMIT,
+    BURST_LIMIT,
+    QUEUE_LIMIT,
+    SERVER_LIMIT,
+    Load,
+    LoadCounts,
+    QueueCaps,
+    VisitorLimitSettings,
+    refusal,
+    visitor_limit_settings,
 )
 
 
@@ -23,8 +31,19 @@ def test_ended_interactions_do_not_count_and_snoozed_ones_wait():
         interaction(4, InteractionState.DISCONNECTED),
         interaction(5, InteractionState.ALERTING, workgroup="Support"),
     ]
-    assert count_load(live, "198.51.100.1", "Sales") == Load(active=4, from_address=3, queue_waiting=2, queue_active=3)
-    assert count_load(live, "", "") == Load(active=4)
+    counts = LoadCounts()
+    for each in live:
+        counts.observe(each)
+    assert counts.load("198.51.100.1", "Sales") == Load(active=4, from_address=3, queue_waiting=2, queue_active=3)
+    assert counts.load("", "") == Load(active=4)
+
+    # Counts follow changes: Vera's waiting chat is answered, then the connected one ends.
+    live[0].state = InteractionState.CONNECTED
+    counts.observe(live[0])
+    live[1].state = InteractionState.DISCONNECTED
+    counts.observe(live[1])
+    counts.observe(live[1])  # told twice, counted once
+    assert counts.load("198.51.100.1", "Sales") == Load(active=3, from_address=2, queue_waiting=1, queue_active=2)
 
 
 def code(settings: VisitorLimitSettings, load: Load, recent: int = 0, workgroup: str = "Sales",
