@@ -85,6 +85,17 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 5.0, interval: flo
         time.sleep(interval)
 
 
+def wait_for_alert_over(http: httpx.Client, headers: dict[str, str]) -> str:
+    """The id of the interaction alerting the agent behind ``headers``, once one does
+    (for servers in a process of their own, which ``Harness`` does not drive)."""
+
+    def alerting() -> str | None:
+        mine = http.get("/api/v1/queues/my-interactions/interactions", headers=headers).json()
+        return next((i["id"] for i in mine if i["state"] == "Alerting"), None)
+
+    return wait_until(alerting, what="the alert")
+
+
 def error_of(response: httpx.Response) -> str:
     """The code of an agent-API error, after checking the error body's shape."""
     body = response.json()

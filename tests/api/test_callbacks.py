@@ -7,7 +7,15 @@ from typing import Any
 import pytest
 
 from console.server.runner import free_port
-from tests.conftest import Harness, directory, error_of, seed_data_dir, server_process, wait_until
+from tests.conftest import (
+    Harness,
+    directory,
+    error_of,
+    seed_data_dir,
+    server_process,
+    wait_for_alert_over,
+    wait_until,
+)
 
 
 def callback_directory(*, minutes_between: float | None = 0.02, retries: int = 2, max_assign: int = 1) -> dict:
@@ -326,11 +334,7 @@ def test_queued_and_snoozed_callbacks_survive_kill_9_with_their_deadlines(server
             "target": "Sales", "targettype": "Workgroup", "subject": "snooze me",
             "participant": {"name": "Sleepy Caller", "credentials": None, "telephone": "555-0101"}}).json()["callback"]
 
-        def alerted():
-            mine = http.get("/api/v1/queues/my-interactions/interactions", headers=alice).json()
-            return next((i["id"] for i in mine if i["state"] == "Alerting"), None)
-
-        snoozed_id = wait_until(alerted, what="the alert")
+        snoozed_id = wait_for_alert_over(http, alice)
         http.post(f"/api/v1/interactions/{snoozed_id}/pickup", headers=alice)
         http.post(f"/api/v1/interactions/{snoozed_id}/make_call", headers=alice)
         snoozed = http.post(f"/api/v1/interactions/{snoozed_id}/retry_later", headers=alice).json()

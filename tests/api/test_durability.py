@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from console.server.runner import free_port
-from tests.conftest import Visitor, directory, seed_data_dir, server_process, stop, wait_until
+from tests.conftest import (
+    Visitor,
+    directory,
+    seed_data_dir,
+    server_process,
+    stop,
+    wait_for_alert_over,
+    wait_until,
+)
 
 
 def restart(server_factory, server):
@@ -188,11 +196,7 @@ def test_acknowledged_chat_survives_kill_9_of_the_server_process(server_factory,
         visitor = Visitor(http)
         visitor.start()
 
-        def alerted():
-            queue = http.get("/api/v1/queues/my-interactions/interactions", headers=alice).json()
-            return queue[0]["id"] if queue else None
-
-        iid = wait_until(alerted, what="the alert")
+        iid = wait_for_alert_over(http, alice)
         assert http.post(f"/api/v1/interactions/{iid}/pickup", headers=alice).status_code == 200
         visitor.send("acknowledged before the crash")
         r = http.post(f"/api/v1/interactions/{iid}/messages", json={"text": "me too"}, headers=alice)
@@ -225,11 +229,7 @@ def test_conference_members_and_pending_invitations_survive_kill_9(server_factor
         visitor = Visitor(http)
         visitor.start()
 
-        def alerted():
-            queue = http.get("/api/v1/queues/my-interactions/interactions", headers=alice).json()
-            return queue[0]["id"] if queue else None
-
-        iid = wait_until(alerted, what="the alert")
+        iid = wait_for_alert_over(http, alice)
 
         def act(who: dict[str, str], action: str, **body: str) -> None:
             r = http.post(f"/api/v1/interactions/{iid}/{action}", json=body or None, headers=who)

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from console.server.runner import free_port
-from tests.conftest import Visitor, directory, seed_data_dir, server_process, wait_until
+from tests.conftest import (
+    Visitor,
+    directory,
+    seed_data_dir,
+    server_process,
+    wait_for_alert_over,
+)
 
 PDF = b"%PDF-1.4\n% the spec sheet\n%%EOF\n"
 
@@ -33,11 +39,7 @@ def test_responses_files_favorites_faq_and_a_sent_file_survive_kill_9(server_fac
         visitor = Visitor(http)
         visitor.start()
 
-        def alerted():
-            queue = http.get("/api/v1/queues/my-interactions/interactions", headers=alice).json()
-            return queue[0]["id"] if queue else None
-
-        iid = wait_until(alerted, what="the alert")
+        iid = wait_for_alert_over(http, alice)
         assert http.post(f"/api/v1/interactions/{iid}/pickup", headers=alice).status_code == 200
         r = http.post(f"/api/v1/interactions/{iid}/responses/send", json={"shortcut": "spec"}, headers=alice)
         assert r.status_code == 201
